@@ -1,0 +1,82 @@
+import type { Socket } from 'node:net';
+import { GlobalCounter } from '../counters.js';
+import { RecordFlag, type Origin } from '../ring.js';
+import type { ListenerContext } from './context.js';
+import { FrameDecoder } from './framing.js';
+
+/**
+ * One TCP or TLS connection: decodes frames into the ring and pauses the
+ * socket while the ring is full, so a fast sender is slowed by TCP flow
+ * control instead of growing the daemon's memory.
+ */
+export class StreamConnection {
+  private readonly decoder: FrameDecoder;
+  private blocked = false;
+  private ended = false;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly origin: Origin,
+    private readonly ctx: ListenerContext,
+  ) {
+    this.decoder = new FrameDecoder(ctx.maxMessageBytes,
+      (buf, start, end, flags) =>
+        ctx.ingest.accept(origin, buf, start, end, flags));
+
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('end', () => this.onEnd());
+    socket.on('error', () =>
+      ctx.counters.addGlobal(GlobalCounter.connectionErrors, 1));
+  }
+
+  /** Every byte read so far is in the ring (or was a partial frame). */
+  get settled(): boolean {
+    return !this.blocked;
+  }
+
+  /**
+   * Stops reading. Bytes Node already took from the kernel sit in the
+   * stream's buffer: they count as read, so they still go in.
+   */
+  pause(): void {
+    this.socket.pause();
+    this.socket.removeAllListeners('data');
+    let chunk: Buffer | null;
+    while (!this.blocked && (chunk = this.socket.read() as Buffer | null)) {
+      this.onData(chunk);
+    }
+  }
+
+  /** The daemon stops: keep a partial frame, flagged, then close. */
+  finish(): void {
+    if (!this.ended) this.decoder.end(RecordFlag.incomplete);
+    this.ended = true;
+    this.socket.destroy();
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.decoder.push(chunk)) return;
+    this.block();
+  }
+
+  private onEnd(): void {
+    this.ended = true;
+    if (this.blocked) return;
+    if (!this.decoder.end()) this.block();
+  }
+
+  private block(): void {
+    this.blocked = true;
+    this.socket.pause();
+    this.ctx.ingest.waitForSpace(this.resume);
+  }
+
+  private readonly resume = (): void => {
+    if (!this.decoder.drain() || (this.ended && !this.decoder.end())) {
+      this.ctx.ingest.waitForSpace(this.resume);
+      return;
+    }
+    this.blocked = false;
+    if (!this.ended) this.socket.resume();
+  };
+}

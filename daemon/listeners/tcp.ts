@@ -1,0 +1,124 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { readFileSync } from 'node:fs';
+import type { ResolvedListener } from '../config.js';
+import { GlobalCounter } from '../counters.js';
+import { codes, SluiceError } from '../errors.js';
+import { Transport } from '../../workers/encode/row.js';
+import type { Origin } from '../ring.js';
+import { plainAddress, type Listener, type ListenerContext } from './context.js';
+import { StreamConnection } from './stream.js';
+
+/**
+ * Syslog over TCP (RFC 6587) or over TLS (RFC 5425). Plain TCP maps a
+ * connection to a tenant by listener or source address; TLS requires a
+ * client certificate signed by the configured CA and maps its subject.
+ */
+export async function startStreamListener(
+  config: ResolvedListener, index: number, ctx: ListenerContext,
+): Promise<Listener> {
+  const connections = new Set<StreamConnection>();
+  const tls = config.protocol === 'tls';
+
+  const accept = (socket: Socket, tenant: number): void => {
+    if (tenant < 0) {
+      ctx.counters.addGlobal(GlobalCounter.refusedNoTenant, 1);
+      ctx.log.debug({ listener: config.name, peer: socket.remoteAddress },
+        'connection refused: source maps to no tenant');
+      socket.destroy();
+      return;
+    }
+    ctx.counters.addGlobal(GlobalCounter.connectionsOpened, 1);
+    socket.setNoDelay(true);
+    const origin: Origin = {
+      tenant,
+      listener: index,
+      transport: tls ? Transport.tls : Transport.tcp,
+      address: plainAddress(socket.remoteAddress),
+      port: socket.remotePort ?? 0,
+    };
+    const conn = new StreamConnection(socket, origin, ctx);
+    connections.add(conn);
+    socket.on('close', () => connections.delete(conn));
+  };
+
+  const server = tls ?
+    tlsServer(config, ctx, accept) :
+    createServer((socket) => accept(socket, config.tenant >= 0 ?
+      config.tenant : ctx.tenants.bySource(plainAddress(socket.remoteAddress))));
+
+  await listen(server, config);
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  ctx.log.info({ listener: config.name, protocol: config.protocol,
+    host: config.host, port }, 'listening');
+
+  return {
+    name: config.name,
+    protocol: config.protocol,
+    port,
+    async pause() {
+      const closed = new Promise<void>((resolve) => server.close(() =>
+        resolve()));
+      for (const conn of connections) conn.pause();
+      // Connections keep the server open until they end; do not wait.
+      void closed;
+    },
+    settled() {
+      for (const conn of connections) if (!conn.settled) return false;
+      return true;
+    },
+    finish() {
+      for (const conn of connections) conn.finish();
+    },
+  };
+}
+
+function tlsServer(
+  config: ResolvedListener, ctx: ListenerContext,
+  accept: (socket: Socket, tenant: number) => void,
+): Server {
+  const t = config.tls!;
+  let material: { cert: Buffer; key: Buffer; ca: Buffer };
+  try {
+    material = {
+      cert: readFileSync(t.cert), key: readFileSync(t.key),
+      ca: readFileSync(t.ca),
+    };
+  } catch (err) {
+    throw new SluiceError(codes.tlsMaterial,
+      `listener ${config.name}: cannot read TLS material: ` +
+      `${(err as Error).message} (run "make certs" for dev material)`);
+  }
+
+  const server = createTlsServer({
+    ...material,
+    // RFC 5425 5.1 and 5.2: mutual authentication, the certificate
+    // identifies the collector and so the tenant.
+    requestCert: true,
+    rejectUnauthorized: true,
+    minVersion: t.minVersion,
+  }, (socket: TLSSocket) => {
+    const subject = socket.getPeerCertificate().subject as
+      unknown as Record<string, string | string[]> | undefined;
+    const tenant = config.tenant >= 0 ? config.tenant :
+      ctx.tenants.bySubject(subject);
+    accept(socket, tenant);
+  });
+
+  server.on('tlsClientError', (err, socket) => {
+    ctx.counters.addGlobal(GlobalCounter.refusedTls, 1);
+    ctx.log.debug({ listener: config.name, peer: socket.remoteAddress,
+      err: err.message }, 'tls handshake refused');
+  });
+  return server;
+}
+
+function listen(server: Server, config: ResolvedListener): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (err) => reject(new SluiceError(codes.listen,
+      `listener ${config.name}: cannot listen on ${config.host}:` +
+      `${config.port}: ${err.message}`)));
+    server.listen(config.port, config.host, () => resolve());
+  });
+}

@@ -1,0 +1,254 @@
+import { mkdirSync } from 'node:fs';
+import { Piscina } from 'piscina';
+import type { Logger } from 'pino';
+import { loadRules } from '../workers/classify/rules.js';
+import type { BatchResult, PipelineSetup } from '../workers/pipeline.js';
+import { loadConfig, type ResolvedConfig } from './config.js';
+import {
+  Counters, createCounterBuffer, GlobalCounter, TenantCounter,
+} from './counters.js';
+import { codes, SluiceError } from './errors.js';
+import { startHttp, type HttpServer } from './http/server.js';
+import { Ingest } from './ingest.js';
+import type { Listener, ListenerContext } from './listeners/context.js';
+import { startStreamListener } from './listeners/tcp.js';
+import { startUdpListener } from './listeners/udp.js';
+import { createLogger } from './log.js';
+import { Metrics } from './metrics.js';
+import { createRingBuffer, kDefaultSlots, RingWriter } from './ring.js';
+import { SegmentStore } from './storage/segment-writer.js';
+import { TenantMap } from './tenants.js';
+
+export interface DaemonOptions {
+  configPath?: string;
+}
+
+/** A probe goes through ring and worker this often; /health reads it. */
+const kProbeIntervalMs = 1000;
+
+/**
+ * Starts sluice: validates the configuration before any socket opens,
+ * then storage, the worker pool, the listeners and the HTTP endpoint.
+ * SIGTERM and SIGINT stop it gracefully: nothing read is lost.
+ */
+export async function startDaemon(options: DaemonOptions = {}): Promise<void> {
+  const bootLog = createLogger();
+  let config: ResolvedConfig;
+  try {
+    config = loadConfig(options.configPath);
+    if (config.tenants.length === 0) {
+      throw new SluiceError(codes.configInvalid,
+        'tenants: at least one tenant is needed to store anything');
+    }
+    loadRules(config.rulesPath);
+  } catch (err) {
+    bootLog.fatal({ err }, 'cannot start');
+    process.exit(2);
+  }
+
+  const log = createLogger(config.logLevel);
+  try {
+    await run(config, log);
+  } catch (err) {
+    log.fatal({ err }, 'cannot start');
+    process.exit(1);
+  }
+}
+
+async function run(config: ResolvedConfig, log: Logger): Promise<void> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const tenantNames = config.tenants.map((t) => t.name);
+  const tenants = new TenantMap(config.tenants);
+
+  const ringSab = createRingBuffer({ dataBytes: config.pipeline.ringBytes });
+  const countersSab = createCounterBuffer(tenantNames.length);
+  const counters = new Counters(countersSab);
+  const ring = new RingWriter(ringSab, kDefaultSlots,
+    config.pipeline.batchMaxMessages, config.pipeline.ringBytes >> 3);
+
+  const setup: PipelineSetup = {
+    ring: ringSab,
+    slots: kDefaultSlots,
+    counters: countersSab,
+    tenants: tenantNames,
+    listeners: config.listeners.map((l) => l.name),
+    rulesPath: config.rulesPath,
+  };
+  const pool = new Piscina({
+    filename: new URL('../workers/pipeline-worker.js', import.meta.url).href,
+    minThreads: config.pipeline.workers,
+    maxThreads: config.pipeline.workers,
+    idleTimeout: 60_000,
+    workerData: setup,
+  });
+
+  const store = new SegmentStore({
+    dataDir: config.dataDir,
+    fsyncIntervalMs: config.storage.fsyncIntervalMs,
+    idleCloseMs: config.storage.idleCloseMs,
+  });
+
+  let tasks = 0;
+  let taskDone: (() => void) | undefined;
+  const store1 = (result: BatchResult): void => {
+    counters.addGlobal(GlobalCounter.batches, 1);
+    if (result.error !== undefined) {
+      log.error({ error: result.error }, 'batch failed in worker');
+    }
+    for (const b of result.blocks) {
+      store.append(tenantNames[b.tenant]!, b.hourStartMs, b.block);
+      counters.addTenant(b.tenant, TenantCounter.stored, b.rows);
+      counters.addGlobal(GlobalCounter.storedBytes, b.block.length);
+    }
+  };
+  const ingest: Ingest = new Ingest(ring, counters, () => {
+    tasks++;
+    pool.run(null).then(store1, (err: unknown) => {
+      log.error({ err }, 'worker task failed');
+    }).finally(() => {
+      tasks--;
+      ingest.batchDone();
+      taskDone?.();
+    });
+  }, config.pipeline.batchMaxDelayMs);
+  ingest.start();
+
+  const ctx: ListenerContext = {
+    ingest, counters, tenants,
+    maxMessageBytes: config.maxMessageBytes, log,
+  };
+  const listeners: Listener[] = [];
+  for (const [i, l] of config.listeners.entries()) {
+    listeners.push(l.protocol === 'udp' ?
+      await startUdpListener(l, i, ctx) :
+      await startStreamListener(l, i, ctx));
+  }
+
+  ingest.probe();
+  const probeTimer = setInterval(() => ingest.probe(), kProbeIntervalMs);
+  const metrics = new Metrics(counters, tenantNames);
+  metrics.start();
+
+  const http = await startHttp(config.http.host, config.http.port, {
+    probeSeenMs: () => counters.global(GlobalCounter.probeSeenMs),
+    metrics: () => metrics.render({
+      ringUsedBytes: ingest.usedBytes,
+      ringCapacityBytes: ingest.capacity,
+      batchesInFlight: ingest.batchesInFlight,
+      poolUtilization: pool.utilization,
+      poolThreads: pool.threads.length,
+      poolQueue: pool.queueSize,
+      openSegments: store.stats().openSegments,
+      connections: counters.global(GlobalCounter.connectionsOpened),
+    }),
+    events: (params) => searchEvents(params, config, pool),
+  }, log);
+  log.info({ dataDir: config.dataDir, workers: config.pipeline.workers,
+    tenants: tenantNames }, 'ready');
+
+  const waitForTasks = async (): Promise<void> => {
+    for (;;) {
+      ingest.flush();
+      if (tasks === 0 && listeners.every((l) => l.settled())) return;
+      await new Promise<void>((resolve) => {
+        taskDone = resolve;
+        setTimeout(resolve, 10);
+      });
+      taskDone = undefined;
+    }
+  };
+
+  let stopping = false;
+  const shutdown = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    clearInterval(probeTimer);
+    http.close();
+
+    await Promise.all(listeners.map((l) => l.pause()));
+    await waitForTasks();
+    for (const l of listeners) l.finish();
+    await waitForTasks();
+
+    ingest.stop();
+    metrics.stop();
+    await store.close();
+    await pool.destroy();
+    const stored = tenantNames.reduce((n, _, t) =>
+      n + counters.tenant(t, TenantCounter.stored), 0);
+    log.info({ stored }, 'stopped');
+    process.exit(0);
+  };
+  const onSignal = (signal: string): void => {
+    shutdown(signal).catch((err: unknown) => {
+      log.fatal({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  void (http as HttpServer);
+}
+
+async function searchEvents(
+  params: URLSearchParams, config: ResolvedConfig, pool: Piscina,
+): Promise<{ status: number; body: string }> {
+  let q;
+  try {
+    q = eventQuery(params, config);
+  } catch (err) {
+    const e = err as SluiceError;
+    return {
+      status: 400,
+      body: JSON.stringify({ error: { code: e.code, message: e.message } }),
+    };
+  }
+  const body = await pool.run(q, { name: 'query' }) as string;
+  const status = body.startsWith('{"error"') ?
+    (body.includes(codes.queryInvalid) ? 400 : 500) : 200;
+  return { status, body };
+}
+
+function eventQuery(params: URLSearchParams, config: ResolvedConfig) {
+  const tenant = params.get('tenant');
+  if (tenant === null || !config.tenants.some((t) => t.name === tenant)) {
+    throw new SluiceError(codes.queryInvalid,
+      `tenant: "${tenant ?? ''}" is not a configured tenant`);
+  }
+  const num = (key: string): number | undefined => {
+    const v = params.get(key);
+    if (v === null || v === '') return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n)) {
+      throw new SluiceError(codes.queryInvalid,
+        `${key}: "${v}" is not a number`);
+    }
+    return n;
+  };
+  const time = (key: string): number | undefined => {
+    const v = params.get(key);
+    if (v === null || v === '') return undefined;
+    const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    if (Number.isNaN(n)) {
+      throw new SluiceError(codes.queryInvalid, `${key}: "${v}" is not ` +
+        'an ISO 8601 time or milliseconds since the epoch');
+    }
+    return n;
+  };
+  const str = (key: string): string | undefined =>
+    params.get(key) ?? undefined;
+
+  return {
+    dataDir: config.dataDir,
+    tenant,
+    from: time('from'),
+    to: time('to'),
+    host: str('host'),
+    app: str('app'),
+    category: str('category'),
+    minScore: num('min_score'),
+    contains: str('contains'),
+    limit: num('limit'),
+  };
+}
