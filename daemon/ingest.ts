@@ -1,12 +1,14 @@
 import { Counters, GlobalCounter, TenantCounter } from './counters.js';
 import { RecordFlag, RingWriter, type Origin } from './ring.js';
 
+
 /** Starts one pool task; resolves when the worker has finished it. */
 export type Dispatch = () => void;
 
 const kTransports = 4;
 const kProbeOrigin: Origin = {
-  tenant: 0, listener: 0, transport: 0, address: '', port: 0,
+  tenant: 0, listener: 0, transport: 0, address: Buffer.alloc(0), port: 0,
+  id: 0,
 };
 
 /**

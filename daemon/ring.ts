@@ -22,6 +22,8 @@
  *            7 u8 flags            8 f64 received (ms since the epoch)
  *           16 u16 peer port      18 u8 address length  19 u8 transport
  *           20 peer address, ASCII, up to 48 bytes
+ *           68 u32 origin id: equal ids have equal addresses, so a reader
+ *              decodes an address string once per run of records
  *           72 frame bytes, padded to a multiple of 8
  *
  * schemas/ring-layout.md describes the same layout for other readers.
@@ -53,6 +55,7 @@ export const kOffPeerPort = 16;
 export const kOffAddressLength = 18;
 export const kOffTransport = 19;
 export const kOffAddress = 20;
+export const kOffOriginId = 68;
 
 /** Record flags, beside the stored RowFlag bits in the same byte. */
 export const enum RecordFlag {
@@ -69,8 +72,24 @@ export interface Origin {
   tenant: number;
   listener: number;
   transport: number;
-  address: string;
+  /** The peer address as ASCII bytes, at most `kAddressBytes`. */
+  address: Buffer;
   port: number;
+  /** Same id, same address: see `kOffOriginId`. */
+  id: number;
+}
+
+let nextOriginId = 1;
+
+/** A fresh id for a new connection or a newly seen UDP source. */
+export function newOriginId(): number {
+  const id = nextOriginId;
+  nextOriginId = (nextOriginId + 1) >>> 0 || 1;
+  return id;
+}
+
+export function addressBytes(address: string): Buffer {
+  return Buffer.from(address.slice(0, kAddressBytes), 'latin1');
 }
 
 export interface RingOptions {
@@ -86,6 +105,14 @@ export function createRingBuffer(options: RingOptions): SharedArrayBuffer {
 
 export function slotCount(sab: SharedArrayBuffer, dataBytes: number): number {
   return (sab.byteLength - kControlBytes - (dataBytes & ~7)) / kSlotBytes;
+}
+
+/** Buffer#copy is one native call; subarray + set allocates a view. */
+function copy(
+  src: Uint8Array, dst: Buffer, at: number, start: number, end: number,
+): void {
+  if (Buffer.isBuffer(src)) src.copy(dst, at, start, end);
+  else dst.set(src.subarray(start, end), at);
 }
 
 function align8(n: number): number {
@@ -176,7 +203,7 @@ export class RingWriter {
     }
 
     this.writeHeader(at, origin, length, received, flags);
-    this.data.set(src.subarray(start, end), at + kRecordHeaderBytes);
+    copy(src, this.data, at + kRecordHeaderBytes, start, end);
     this.commit(at, size, received);
 
     if (this.openCount >= this.maxBatchMessages ||
@@ -198,9 +225,9 @@ export class RingWriter {
     v.setFloat64(at + kOffReceived, received, true);
     v.setUint16(at + kOffPeerPort, origin.port, true);
     v.setUint8(at + kOffTransport, origin.transport);
-    const n = this.data.write(
-      origin.address, at + kOffAddress, kAddressBytes, 'latin1');
-    v.setUint8(at + kOffAddressLength, n);
+    v.setUint8(at + kOffAddressLength, origin.address.length);
+    v.setUint32(at + kOffOriginId, origin.id, true);
+    origin.address.copy(this.data, at + kOffAddress);
   }
 
   private commit(at: number, size: number, received: number): void {

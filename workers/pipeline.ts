@@ -4,7 +4,7 @@ import {
 } from '../daemon/counters.js';
 import {
   kOffAddress, kOffAddressLength, kOffFlags, kOffFrameBytes, kOffListener,
-  kOffPeerPort, kOffReceived, kOffTenant, kOffTransport, kRecordHeaderBytes,
+  kOffOriginId, kOffPeerPort, kOffReceived, kOffTenant, kOffTransport, kRecordHeaderBytes,
   RecordFlag, RingReader, type ClaimedBatch,
 } from '../daemon/ring.js';
 import { Classifier, type Classification } from './classify/engine.js';
@@ -61,6 +61,8 @@ export class Pipeline {
   };
   private readonly row: EventRow;
   private readonly parsedBy: Float64Array;
+  private originId = 0;
+  private address = '';
 
   constructor(private readonly setup: PipelineSetup) {
     this.reader = new RingReader(setup.ring, setup.slots);
@@ -133,8 +135,13 @@ export class Pipeline {
     row.received = received;
     row.original = frame;
     row.hash = hash('sha256', frame, 'buffer') as unknown as Buffer;
-    row.sourceAddress = data.toString('latin1', at + kOffAddress,
-      at + kOffAddress + view.getUint8(at + kOffAddressLength));
+    const originId = view.getUint32(at + kOffOriginId, true);
+    if (originId !== this.originId || originId === 0) {
+      this.originId = originId;
+      this.address = data.toString('latin1', at + kOffAddress,
+        at + kOffAddress + view.getUint8(at + kOffAddressLength));
+    }
+    row.sourceAddress = this.address;
     row.sourcePort = view.getUint16(at + kOffPeerPort, true);
     row.transport = view.getUint8(at + kOffTransport);
     row.listener = this.setup.listeners[view.getUint8(at + kOffListener)]!;

@@ -5,7 +5,7 @@ import type { ResolvedListener } from '../config.js';
 import { GlobalCounter } from '../counters.js';
 import { codes, SluiceError } from '../errors.js';
 import { Transport } from '../../workers/encode/row.js';
-import type { Origin } from '../ring.js';
+import { addressBytes, newOriginId, type Origin } from '../ring.js';
 import { plainAddress, type Listener, type ListenerContext } from './context.js';
 import { StreamConnection } from './stream.js';
 
@@ -34,8 +34,9 @@ export async function startStreamListener(
       tenant,
       listener: index,
       transport: tls ? Transport.tls : Transport.tcp,
-      address: plainAddress(socket.remoteAddress),
+      address: addressBytes(plainAddress(socket.remoteAddress)),
       port: socket.remotePort ?? 0,
+      id: newOriginId(),
     };
     const conn = new StreamConnection(socket, origin, ctx);
     connections.add(conn);

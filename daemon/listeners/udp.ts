@@ -4,9 +4,20 @@ import type { ResolvedListener } from '../config.js';
 import { GlobalCounter } from '../counters.js';
 import { codes, SluiceError } from '../errors.js';
 import { Transport } from '../../workers/encode/row.js';
-import { RecordFlag, type Origin } from '../ring.js';
+import {
+  addressBytes, newOriginId, RecordFlag, type Origin,
+} from '../ring.js';
 import { plainAddress, type Listener, type ListenerContext } from './context.js';
 import { trimEnd } from './framing.js';
+
+interface Source {
+  tenant: number;
+  address: Buffer;
+  id: number;
+}
+
+/** UDP sources remembered; cleared when full, as scanners are many. */
+const kSourceCacheLimit = 65536;
 
 /**
  * Syslog over UDP (RFC 5426): one message per datagram. UDP has no flow
@@ -21,15 +32,30 @@ export async function startUdpListener(
     recvBufferSize: config.receiveBufferBytes,
   });
   const origin: Origin = {
-    tenant: 0, listener: index, transport: Transport.udp, address: '',
-    port: 0,
+    tenant: 0, listener: index, transport: Transport.udp,
+    address: Buffer.alloc(0), port: 0, id: 0,
   };
   const max = ctx.maxMessageBytes;
+  const sources = new Map<string, Source>();
+
+  const sourceOf = (address: string): Source => {
+    let source = sources.get(address);
+    if (source !== undefined) return source;
+    const plain = plainAddress(address);
+    source = {
+      tenant: config.tenant >= 0 ? config.tenant :
+        ctx.tenants.bySource(plain),
+      address: addressBytes(plain),
+      id: newOriginId(),
+    };
+    if (sources.size >= kSourceCacheLimit) sources.clear();
+    sources.set(address, source);
+    return source;
+  };
 
   socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
-    const address = plainAddress(rinfo.address);
-    const tenant = config.tenant >= 0 ? config.tenant :
-      ctx.tenants.bySource(address);
+    const source = sourceOf(rinfo.address);
+    const tenant = source.tenant;
     if (tenant < 0) {
       ctx.counters.addGlobal(GlobalCounter.dropNoTenant, 1);
       return;
@@ -49,7 +75,8 @@ export async function startUdpListener(
     }
 
     origin.tenant = tenant;
-    origin.address = address;
+    origin.address = source.address;
+    origin.id = source.id;
     origin.port = rinfo.port;
     if (!ctx.ingest.accept(origin, msg, 0, end, flags)) {
       ctx.counters.addGlobal(GlobalCounter.dropRingFull, 1);

@@ -8,7 +8,8 @@ import {
 
 const slots = 8;
 const origin: Origin = {
-  tenant: 3, listener: 1, transport: 2, address: '192.0.2.7', port: 5140,
+  tenant: 3, listener: 1, transport: 2, address: Buffer.from('192.0.2.7'),
+  port: 5140, id: 9,
 };
 
 function ring(dataBytes: number, batch = 4) {
