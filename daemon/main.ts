@@ -139,7 +139,7 @@ async function run(config: ResolvedConfig, log: Logger): Promise<void> {
       poolThreads: pool.threads.length,
       poolQueue: pool.queueSize,
       openSegments: store.stats().openSegments,
-      connections: counters.global(GlobalCounter.connectionsOpened),
+      connections: listeners.reduce((n, l) => n + l.connections(), 0),
     }),
     events: (params) => searchEvents(params, config, pool),
   }, log);

@@ -23,6 +23,8 @@ export interface Listener {
   settled(): boolean;
   /** Hands partial frames in as incomplete and closes every socket. */
   finish(): void;
+  /** Open connections (0 for UDP). */
+  connections(): number;
 }
 
 /** IPv4 peers on dual-stack sockets appear as ::ffff:a.b.c.d. */

@@ -72,6 +72,7 @@ export async function startStreamListener(
     finish() {
       for (const conn of connections) conn.finish();
     },
+    connections: () => connections.size,
   };
 }
 

@@ -102,5 +102,6 @@ export async function startUdpListener(
     },
     settled: () => true,
     finish() {},
+    connections: () => 0,
   };
 }
