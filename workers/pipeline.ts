@@ -204,7 +204,7 @@ export class Pipeline {
       const rows = builder.rowCount;
       out.push({
         tenant, hourStartMs: hour * kHourMs, rows,
-        block: new Uint8Array(builder.encode()),
+        block: builder.encode(),
       });
       builder.reset();
     }

@@ -31,6 +31,7 @@ import {
   kFooterFixed,
   kFooterMagic,
   kFormatVersion,
+  kSuffixOfOriginal,
   kTrailerBytes,
   kTrailerMagic,
 } from '../../workers/encode/format.js';
@@ -176,18 +177,67 @@ export class DecodedBlock {
     const starts = new Uint32Array(n);
     const data = raw.subarray(n * 4);
 
+    // Tails of `original` (message only) take no bytes here.
     let at = 0;
     for (let i = 0; i < n; i++) {
       starts[i] = at;
-      if (lengths[i] !== kAbsent) at += lengths[i];
+      const len = lengths[i];
+      if (len === kAbsent) continue;
+      if (len < kSuffixOfOriginal) at += len;
+      else if (id !== ColumnId.message) {
+        throw corrupt(`${this.where}: column ${id} has a bad length`);
+      }
     }
     if (at !== data.length) {
       throw corrupt(`${this.where}: column ${id} lengths do not add up`);
     }
 
-    const values = { data, lengths, starts };
+    const values = id === ColumnId.message
+      ? this.resolveSuffixes({ data, lengths, starts })
+      : { data, lengths, starts };
     this.vars.set(id, values);
     return values;
+  }
+
+  /** Copies values stored as a tail of `original` into a plain column. */
+  private resolveSuffixes(v: VarValues): VarValues {
+    const n = this.rowCount;
+    let size = 0;
+    let refs = 0;
+    for (let i = 0; i < n; i++) {
+      const len = v.lengths[i];
+      if (len === kAbsent) continue;
+      if (len >= kSuffixOfOriginal) refs++;
+      size += len & ~kSuffixOfOriginal;
+    }
+    if (refs === 0) return v;
+
+    const original = this.varBytes(ColumnId.original);
+    const data = Buffer.allocUnsafe(size);
+    const lengths = new Uint32Array(n);
+    const starts = new Uint32Array(n);
+    let at = 0;
+
+    for (let i = 0; i < n; i++) {
+      const len = v.lengths[i];
+      lengths[i] = len === kAbsent ? kAbsent : len & ~kSuffixOfOriginal;
+      starts[i] = at;
+      if (len === kAbsent) continue;
+
+      const own = lengths[i];
+      const fromOriginal = len >= kSuffixOfOriginal;
+      const origLen = original.lengths[i];
+      if (fromOriginal && (origLen === kAbsent || own > origLen)) {
+        throw corrupt(`${this.where}: message refers past its original`);
+      }
+      const src = fromOriginal ? original.data : v.data;
+      const from = fromOriginal
+        ? original.starts[i] + origLen - own
+        : v.starts[i];
+      src.copy(data, at, from, from + own);
+      at += own;
+    }
+    return { data, lengths, starts };
   }
 
   /** A var column value as UTF-8 text, undefined when absent. */
