@@ -141,7 +141,10 @@ export class FrameDecoder {
 
     if (length <= this.maxBytes) {
       if (available < length) return pos;
-      if (!this.sink(buf, start, start + length, 0)) return -1;
+      // rsyslog and others count a template's trailing LF into MSG-LEN;
+      // it is framing noise, as in the LF framing below.
+      const end = trimEnd(buf, start, start + length);
+      if (!this.sink(buf, start, end, 0)) return -1;
       return start + length;
     }
 

@@ -40,6 +40,12 @@ test('octet counting: frames, split header and split body', () => {
   assert.equal(texts(), ['<13>hello', '<13>world!!', '<13>tenth!']);
 });
 
+test('octet counting drops a trailing LF counted into MSG-LEN', () => {
+  const { d, texts } = decoder();
+  d.push(b('10 <13>hello\n9 <13>a\r\n\0'));
+  assert.equal(texts(), ['<13>hello', '<13>a']);
+});
+
 test('octet counting keeps LF and spaces inside the frame', () => {
   const { d, texts } = decoder();
   d.push(b('14 <13>two\nlines 7 <13>end'));

@@ -1,0 +1,77 @@
+# sluice: `make run` starts the daemon, `make test` runs every check.
+# GNU make. Each step is skipped when its output is newer than its inputs.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := run
+
+NODE ?= node
+NPM ?= npm
+# A config file for `make run`, e.g. make run CONFIG=config/sluice.example.yaml
+CONFIG ?=
+
+# npm rewrites its hidden lockfile on every install, so it doubles as the
+# stamp that says node_modules matches package-lock.json.
+INSTALL_STAMP := node_modules/.package-lock.json
+BUILD_STAMP := dist/.build-stamp
+ADDON_STAMP := build/.addon-stamp
+CERTS := .dev/ca.pem .dev/server.pem .dev/server-key.pem \
+  .dev/collector.pem .dev/collector-key.pem
+SOURCES := $(shell find daemon workers native-bench loadtest test \
+  -name '*.ts' -not -path '*/node_modules/*' 2>/dev/null)
+BENCHES := $(wildcard native-bench/*.bench.ts)
+
+.PHONY: run install build certs test-deps typecheck test bench loadtest \
+  clean distclean
+
+run: install build certs
+	$(NODE) dist/daemon/cli.js run $(if $(CONFIG),--config $(CONFIG))
+
+install: $(INSTALL_STAMP)
+
+$(INSTALL_STAMP): package.json package-lock.json
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+build: $(BUILD_STAMP) $(ADDON_STAMP)
+
+# npm ci builds the addon through the package's install script; this
+# rebuilds it when its source changes. Without a compiler the script
+# warns and the daemon hashes with node:crypto instead.
+$(ADDON_STAMP): $(INSTALL_STAMP) binding.gyp workers/hash/sha256_batch.c
+	$(NPM) run install
+	mkdir -p build
+	touch $@
+
+$(BUILD_STAMP): $(INSTALL_STAMP) tsconfig.json $(SOURCES)
+	npx tsc -p tsconfig.json
+	touch $@
+
+certs: $(CERTS)
+
+# One script makes all five files; a grouped target runs it once, and only
+# when one of them is missing.
+$(CERTS) &:
+	bash scripts/dev-certs.sh .dev
+
+test-deps:
+	bash scripts/test-deps.sh
+
+typecheck: install
+	npx tsc --noEmit -p tsconfig.json
+
+test: install build certs test-deps typecheck
+	$(NODE) scripts/run-tests.mjs
+
+bench: install
+	@if [ -z "$(BENCHES)" ]; then echo 'no native-bench/*.bench.ts'; exit 1; fi
+	for bench in $(BENCHES); do npx tsx "$$bench"; done
+
+loadtest: install build certs
+	$(NODE) dist/loadtest/run.js
+
+clean:
+	rm -rf dist build
+
+distclean: clean
+	rm -rf node_modules .dev

@@ -1,0 +1,88 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { sendTcp, sendUdp } from '../helpers/clients.js';
+import { metric, startDaemon, uniqueText, type Daemon }
+  from '../helpers/daemon.js';
+import { field } from '../helpers/ecs.js';
+
+// The HTTP side a monitoring system and an analyst see: health for the
+// load balancer, Prometheus counters, and the events API.
+
+const test = suite<{ daemon: Daemon }>('http', {} as { daemon: Daemon });
+
+test.before(async (ctx) => {
+  ctx.daemon = await startDaemon();
+});
+
+test.after(async (ctx) => {
+  if (ctx.daemon === undefined) return;
+  try {
+    await ctx.daemon.stop();
+  } finally {
+    await ctx.daemon.dispose();
+  }
+});
+
+function frame(text: string): string {
+  return `<86>1 2026-03-01T10:00:00.000Z web-01 sshd 99 - - ${text}`;
+}
+
+test('GET /health answers 200 with status ok', async ({ daemon }) => {
+  const answer = await daemon.get('/health');
+  assert.is(answer.status, 200);
+  assert.match(String(answer.headers['content-type']), /^application\/json/);
+  assert.is(JSON.parse(answer.body).status, 'ok');
+});
+
+test('GET /metrics counts received and stored messages by transport',
+  async ({ daemon }) => {
+    const before = await daemon.metrics();
+    const text = uniqueText('metrics');
+    await sendUdp(daemon.ports.udp, [frame(text), frame(text), frame(text)]);
+    await sendTcp(daemon.ports.tcp, `${frame(text)}\n${frame(text)}\n`);
+    await daemon.queryUntil(5, ['--contains', text]);
+
+    const after = await daemon.metrics();
+    const delta = (name: string, labels: Record<string, string>) =>
+      metric(after, name, labels) - metric(before, name, labels);
+    assert.is(delta('sluice_messages_received_total',
+      { tenant: 'default', transport: 'udp' }), 3);
+    assert.is(delta('sluice_messages_received_total',
+      { tenant: 'default', transport: 'tcp' }), 2);
+    assert.is(delta('sluice_messages_stored_total', { tenant: 'default' }), 5);
+    assert.is(delta('sluice_messages_dropped_total', {}), 0);
+  });
+
+test('GET /metrics is Prometheus text with HELP and TYPE lines',
+  async ({ daemon }) => {
+    const answer = await daemon.get('/metrics');
+    assert.is(answer.status, 200);
+    assert.match(String(answer.headers['content-type']), /^text\/plain/);
+    for (const name of ['sluice_messages_received_total',
+      'sluice_messages_stored_total', 'sluice_messages_dropped_total']) {
+      assert.ok(answer.body.includes(`# TYPE ${name} counter\n`),
+        `no TYPE line for ${name}`);
+      assert.ok(answer.body.includes(`# HELP ${name} `),
+        `no HELP line for ${name}`);
+    }
+  });
+
+test('GET /api/v1/events returns the stored events as ECS',
+  async ({ daemon }) => {
+    const text = uniqueText('api');
+    await sendUdp(daemon.ports.udp, [frame(text)]);
+    await daemon.queryUntil(1, ['--contains', text]);
+
+    const answer = await daemon.get(
+      `/api/v1/events?tenant=default&contains=${encodeURIComponent(text)}`);
+    assert.is(answer.status, 200);
+    const events = JSON.parse(answer.body).events;
+    assert.is(events.length, 1);
+    assert.is(field(events[0], 'message'), text);
+    assert.is(field(events[0], 'log.syslog.hostname'), 'web-01');
+    assert.is(field(events[0], 'log.syslog.appname'), 'sshd');
+    assert.is(field(events[0], 'sluice.tenant'), 'default');
+    assert.is(field(events[0], 'network.transport'), 'udp');
+  });
+
+test.run();
