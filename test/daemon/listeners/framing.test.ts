@@ -42,7 +42,7 @@ test('octet counting: frames, split header and split body', () => {
 
 test('octet counting drops a trailing LF counted into MSG-LEN', () => {
   const { d, texts } = decoder();
-  d.push(b('10 <13>hello\n9 <13>a\r\n\0'));
+  d.push(b('10 <13>hello\n8 <13>a\r\n\0'));
   assert.equal(texts(), ['<13>hello', '<13>a']);
 });
 
