@@ -86,6 +86,7 @@ async function run(config: ResolvedConfig, log: Logger): Promise<void> {
     dataDir: config.dataDir,
     fsyncIntervalMs: config.storage.fsyncIntervalMs,
     idleCloseMs: config.storage.idleCloseMs,
+    onError: (err) => log.error({ err }, 'segment write failed'),
   });
 
   let tasks = 0;
@@ -138,7 +139,7 @@ async function run(config: ResolvedConfig, log: Logger): Promise<void> {
       poolUtilization: pool.utilization,
       poolThreads: pool.threads.length,
       poolQueue: pool.queueSize,
-      openSegments: store.stats().openSegments,
+      ...storageGauges(store),
       connections: listeners.reduce((n, l) => n + l.connections(), 0),
     }),
     events: (params) => searchEvents(params, config, pool),
@@ -189,6 +190,15 @@ async function run(config: ResolvedConfig, log: Logger): Promise<void> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   void (http as HttpServer);
+}
+
+function storageGauges(store: SegmentStore) {
+  const s = store.stats();
+  return {
+    openSegments: s.openSegments,
+    storageWriteErrors: s.writeErrors,
+    storageBlocksLost: s.blocksLost,
+  };
 }
 
 async function searchEvents(

@@ -11,6 +11,8 @@ export interface Gauges {
   poolThreads: number;
   poolQueue: number;
   openSegments: number;
+  storageWriteErrors: number;
+  storageBlocksLost: number;
   connections: number;
 }
 
@@ -179,6 +181,10 @@ export class Metrics {
     gauge('sluice_pool_queue', 'Tasks waiting for a worker.', g.poolQueue);
     gauge('sluice_storage_open_segments', 'Segment files open for append.',
       g.openSegments);
+    counter('sluice_storage_write_errors_total', 'Failed segment writes.',
+      g.storageWriteErrors);
+    counter('sluice_storage_blocks_lost_total', 'Encoded blocks a failed ' +
+      'write lost.', g.storageBlocksLost);
     const probe = c.global(GlobalCounter.probeSeenMs);
     gauge('sluice_health_probe_age_seconds', 'Seconds since a probe ' +
       'passed through ring and worker.',
