@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { suite, type Test } from 'uvu';
 import { stringify } from 'yaml';
 import { packageRoot } from '../../daemon/paths.js';
 import { freePorts } from './ports.js';
@@ -264,6 +265,28 @@ export interface CliResult {
 }
 
 /** Runs the built CLI; throws unless it exits 0. */
+/**
+ * A uvu suite sharing one daemon: started before the first test, stopped
+ * with SIGTERM (asserting exit 0) after the last, removed in any case.
+ */
+export function daemonSuite(
+  name: string, options?: DaemonOptions,
+): Test<{ daemon: Daemon }> {
+  const test = suite<{ daemon: Daemon }>(name, {} as { daemon: Daemon });
+  test.before(async (ctx) => {
+    ctx.daemon = await startDaemon(options);
+  });
+  test.after(async (ctx) => {
+    if (ctx.daemon === undefined) return;
+    try {
+      await ctx.daemon.stop();
+    } finally {
+      await ctx.daemon.dispose();
+    }
+  });
+  return test;
+}
+
 export async function runCli(args: string[]): Promise<CliResult> {
   const result = await runCliRaw(args);
   if (result.code !== 0) {

@@ -1,27 +1,13 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sendTcp, sendUdp } from '../helpers/clients.js';
-import { metric, startDaemon, uniqueText, type Daemon }
+import { metric, daemonSuite, uniqueText, type Daemon }
   from '../helpers/daemon.js';
 import { field } from '../helpers/ecs.js';
 
 // The HTTP side a monitoring system and an analyst see: health for the
 // load balancer, Prometheus counters, and the events API.
 
-const test = suite<{ daemon: Daemon }>('http', {} as { daemon: Daemon });
-
-test.before(async (ctx) => {
-  ctx.daemon = await startDaemon();
-});
-
-test.after(async (ctx) => {
-  if (ctx.daemon === undefined) return;
-  try {
-    await ctx.daemon.stop();
-  } finally {
-    await ctx.daemon.dispose();
-  }
-});
+const test = daemonSuite('http');
 
 function frame(text: string): string {
   return `<86>1 2026-03-01T10:00:00.000Z web-01 sshd 99 - - ${text}`;

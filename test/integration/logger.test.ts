@@ -1,15 +1,14 @@
 import { hostname } from 'node:os';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { logger } from '../helpers/clients.js';
-import { startDaemon, uniqueText, type Daemon, type EcsEvent }
+import { daemonSuite, uniqueText, type Daemon, type EcsEvent }
   from '../helpers/daemon.js';
 import { eventTime, field, syslogView } from '../helpers/ecs.js';
 
 // util-linux logger is an independent RFC 3164 / RFC 5424 sender: what it
 // puts on the wire is not shaped by sluice's own assumptions.
 
-const test = suite<{ daemon: Daemon }>('logger', {} as { daemon: Daemon });
+const test = daemonSuite('logger');
 
 // -p local3.warning: facility 19, severity 4 (RFC 5424 6.2.1).
 const kPriority = ['-p', 'local3.warning'];
@@ -42,19 +41,6 @@ function withTimeQuality(sd: unknown): unknown {
 // first dot in RFC 3164, whose HOSTNAME is a bare name (RFC 3164 4.1.2).
 const kHost5424 = hostname();
 const kHost3164 = hostname().split('.')[0];
-
-test.before(async (ctx) => {
-  ctx.daemon = await startDaemon();
-});
-
-test.after(async (ctx) => {
-  if (ctx.daemon === undefined) return;
-  try {
-    await ctx.daemon.stop();
-  } finally {
-    await ctx.daemon.dispose();
-  }
-});
 
 interface Sent {
   events: EcsEvent[];

@@ -1,8 +1,7 @@
 import { hostname } from 'node:os';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { logger } from '../helpers/clients.js';
-import { startDaemon, uniqueText, type Daemon } from '../helpers/daemon.js';
+import { daemonSuite, uniqueText, type Daemon } from '../helpers/daemon.js';
 import { field, syslogView } from '../helpers/ecs.js';
 import { hasDriver, startForwarder, type ForwarderOptions }
   from '../helpers/rsyslog.js';
@@ -11,25 +10,11 @@ import { hasDriver, startForwarder, type ForwarderOptions }
 // collector certificate, the way a site collector would. The tenant comes
 // from the certificate subject, not from the source address.
 
-const test = suite<{ daemon: Daemon }>('rsyslog tls',
-  {} as { daemon: Daemon });
+const test = daemonSuite('rsyslog tls');
 
 const kMessages = 25;
 const kTag = 'sluice-fwd';
 const kPid = '777';
-
-test.before(async (ctx) => {
-  ctx.daemon = await startDaemon();
-});
-
-test.after(async (ctx) => {
-  if (ctx.daemon === undefined) return;
-  try {
-    await ctx.daemon.stop();
-  } finally {
-    await ctx.daemon.dispose();
-  }
-});
 
 async function forwardThrough(
   daemon: Daemon, options: Omit<ForwarderOptions, 'targetPort'>,

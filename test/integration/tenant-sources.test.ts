@@ -1,7 +1,6 @@
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { logger, sendTcp, sendUdp } from '../helpers/clients.js';
-import { metric, startDaemon, uniqueText, type Daemon }
+import { metric, daemonSuite, uniqueText, type Daemon }
   from '../helpers/daemon.js';
 import { field } from '../helpers/ecs.js';
 
@@ -9,32 +8,18 @@ import { field } from '../helpers/ecs.js';
 // whole 127.0.0.0/8 block is local on Linux, so 127.0.0.2 serves as a
 // second host without any network setup.
 
-const test = suite<{ daemon: Daemon }>('tenant sources',
-  {} as { daemon: Daemon });
+const test = daemonSuite('tenant sources', {
+  tenants: [
+    {
+      name: 'default',
+      sources: ['127.0.0.1/32'],
+      certificate_subjects: ['CN=sluice-dev-collector'],
+    },
+    { name: 'branch', sources: ['127.0.0.3/32'] },
+  ],
+});
 
 const kOutsider = '127.0.0.2';
-
-test.before(async (ctx) => {
-  ctx.daemon = await startDaemon({
-    tenants: [
-      {
-        name: 'default',
-        sources: ['127.0.0.1/32'],
-        certificate_subjects: ['CN=sluice-dev-collector'],
-      },
-      { name: 'branch', sources: ['127.0.0.3/32'] },
-    ],
-  });
-});
-
-test.after(async (ctx) => {
-  if (ctx.daemon === undefined) return;
-  try {
-    await ctx.daemon.stop();
-  } finally {
-    await ctx.daemon.dispose();
-  }
-});
 
 function frame(text: string): string {
   return `<13>1 2026-03-01T10:00:00.000Z outsider app - - - ${text}`;

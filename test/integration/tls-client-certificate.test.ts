@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { run, sendTls, type ClientIdentity } from '../helpers/clients.js';
 import {
-  metric, startDaemon, uniqueText, type Daemon, type Metrics,
+  metric, daemonSuite, uniqueText, type Daemon, type Metrics,
 } from '../helpers/daemon.js';
 import { field } from '../helpers/ecs.js';
 
@@ -13,21 +12,7 @@ import { field } from '../helpers/ecs.js';
 // sluice requires one signed by the configured CA and maps its subject to
 // a tenant; anything else is refused before a byte is stored.
 
-const test = suite<{ daemon: Daemon }>('tls client certificate',
-  {} as { daemon: Daemon });
-
-test.before(async (ctx) => {
-  ctx.daemon = await startDaemon();
-});
-
-test.after(async (ctx) => {
-  if (ctx.daemon === undefined) return;
-  try {
-    await ctx.daemon.stop();
-  } finally {
-    await ctx.daemon.dispose();
-  }
-});
+const test = daemonSuite('tls client certificate');
 
 function frame(text: string): string {
   return `<134>1 2026-03-01T10:00:00.000Z host1 app 1 - - ${text}\n`;
