@@ -171,8 +171,15 @@ export function loadConfig(path?: string): ResolvedConfig {
   return resolveConfig(options, dirname(resolve(path)));
 }
 
-/** Validates options and fills defaults; `base` anchors relative paths. */
-export function resolveConfig(options: unknown, base: string): ResolvedConfig {
+/**
+ * Validates options and fills defaults. Relative paths the user wrote are
+ * anchored at `base` (the config file's folder); built-in defaults such
+ * as `.dev/server.pem` at `defaultsBase`, the current folder, as when no
+ * file is given.
+ */
+export function resolveConfig(
+  options: unknown, base: string, defaultsBase = process.cwd(),
+): ResolvedConfig {
   validate(options);
   const o = options as Options;
 
@@ -180,14 +187,17 @@ export function resolveConfig(options: unknown, base: string): ResolvedConfig {
   const names = tenants.map((t) => t.name);
   unique(names, 'tenants');
 
-  const listeners = (o.listeners ?? kDefaults.listeners)
-    .map((l, i) => resolveListener(l, i, names, base));
+  const listeners = o.listeners === undefined ?
+    kDefaults.listeners.map((l, i) =>
+      resolveListener(l, i, names, defaultsBase)) :
+    o.listeners.map((l, i) => resolveListener(l, i, names, base));
   unique(listeners.map((l) => l.name), 'listeners');
 
   const storage = { ...kDefaults.storage, ...o.storage };
   const pipeline = { ...kDefaults.pipeline, ...o.pipeline };
   return {
-    dataDir: resolve(base, o.data_dir ?? kDefaults.data_dir),
+    dataDir: o.data_dir === undefined ?
+      resolve(defaultsBase, kDefaults.data_dir) : resolve(base, o.data_dir),
     maxMessageBytes: o.max_message_bytes ?? kDefaults.max_message_bytes,
     logLevel: o.log_level ?? kDefaults.log_level,
     listeners,

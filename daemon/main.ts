@@ -3,7 +3,9 @@ import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { loadRules } from '../workers/classify/rules.js';
 import type { BatchResult, PipelineSetup } from '../workers/pipeline.js';
-import { loadConfig, type ResolvedConfig } from './config.js';
+import {
+  loadConfig, type ResolvedConfig, type ResolvedListener,
+} from './config.js';
 import {
   Counters, createCounterBuffer, GlobalCounter, TenantCounter,
 } from './counters.js';
@@ -11,7 +13,9 @@ import { codes, SluiceError } from './errors.js';
 import { startHttp, type HttpServer } from './http/server.js';
 import { Ingest } from './ingest.js';
 import type { Listener, ListenerContext } from './listeners/context.js';
-import { startStreamListener } from './listeners/tcp.js';
+import {
+  readTlsMaterial, startStreamListener, type TlsMaterial,
+} from './listeners/tcp.js';
 import { startUdpListener } from './listeners/udp.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -33,6 +37,7 @@ const kProbeIntervalMs = 1000;
  */
 export async function startDaemon(options: DaemonOptions = {}): Promise<void> {
   const bootLog = createLogger();
+  const tls = new Map<ResolvedListener, TlsMaterial>();
   let config: ResolvedConfig;
   try {
     config = loadConfig(options.configPath);
@@ -41,21 +46,34 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<void> {
         'tenants: at least one tenant is needed to store anything');
     }
     loadRules(config.rulesPath);
+    for (const l of config.listeners) {
+      if (l.tls !== undefined) tls.set(l, readTlsMaterial(l));
+    }
   } catch (err) {
     bootLog.fatal({ err }, 'cannot start');
-    process.exit(2);
+    fail(err, 2);
   }
 
   const log = createLogger(config.logLevel);
   try {
-    await run(config, log);
+    await run(config, tls, log);
   } catch (err) {
     log.fatal({ err }, 'cannot start');
-    process.exit(1);
+    fail(err, 1);
   }
 }
 
-async function run(config: ResolvedConfig, log: Logger): Promise<void> {
+/** Start-up errors also go to stderr as one plain line for people. */
+function fail(err: unknown, status: number): never {
+  const e = err as { code?: string; message?: string };
+  process.stderr.write(`sluice: ${e.code ?? 'error'}: ${e.message}\n`);
+  process.exit(status);
+}
+
+async function run(
+  config: ResolvedConfig, tls: Map<ResolvedListener, TlsMaterial>,
+  log: Logger,
+): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const tenantNames = config.tenants.map((t) => t.name);
   const tenants = new TenantMap(config.tenants);
@@ -122,7 +140,7 @@ async function run(config: ResolvedConfig, log: Logger): Promise<void> {
   for (const [i, l] of config.listeners.entries()) {
     listeners.push(l.protocol === 'udp' ?
       await startUdpListener(l, i, ctx) :
-      await startStreamListener(l, i, ctx));
+      await startStreamListener(l, i, ctx, tls.get(l)));
   }
 
   ingest.probe();
@@ -220,7 +238,17 @@ async function searchEvents(
   return { status, body };
 }
 
+/** Query parameters of GET /api/v1/events; others are refused. */
+const kEventParams = new Set(['tenant', 'from', 'to', 'host', 'app',
+  'category', 'min_score', 'contains', 'limit']);
+
 function eventQuery(params: URLSearchParams, config: ResolvedConfig) {
+  for (const key of params.keys()) {
+    if (!kEventParams.has(key)) {
+      throw new SluiceError(codes.queryInvalid, `${key}: unknown ` +
+        `parameter; known: ${[...kEventParams].join(', ')}`);
+    }
+  }
   const tenant = params.get('tenant');
   if (tenant === null || !config.tenants.some((t) => t.name === tenant)) {
     throw new SluiceError(codes.queryInvalid,

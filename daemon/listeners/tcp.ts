@@ -16,6 +16,7 @@ import { StreamConnection } from './stream.js';
  */
 export async function startStreamListener(
   config: ResolvedListener, index: number, ctx: ListenerContext,
+  material?: TlsMaterial,
 ): Promise<Listener> {
   const connections = new Set<StreamConnection>();
   const tls = config.protocol === 'tls';
@@ -44,7 +45,7 @@ export async function startStreamListener(
   };
 
   const server = tls ?
-    tlsServer(config, ctx, accept) :
+    tlsServer(config, material ?? readTlsMaterial(config), ctx, accept) :
     createServer((socket) => accept(socket, config.tenant >= 0 ?
       config.tenant : ctx.tenants.bySource(plainAddress(socket.remoteAddress))));
 
@@ -76,23 +77,39 @@ export async function startStreamListener(
   };
 }
 
+export interface TlsMaterial {
+  cert: Buffer;
+  key: Buffer;
+  ca: Buffer;
+}
+
+/**
+ * Reads a TLS listener's certificate, key and CA. The daemon calls it for
+ * every TLS listener before any socket opens, so a missing file stops the
+ * start without half the listeners bound.
+ */
+export function readTlsMaterial(config: ResolvedListener): TlsMaterial {
+  const t = config.tls!;
+  const read = (what: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new SluiceError(codes.tlsMaterial,
+        `listeners ${config.name}: cannot read tls.${what} ${path}: ` +
+        `${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` +
+        '; the development material comes from "make certs" (.dev/)');
+    }
+  };
+  return {
+    cert: read('cert', t.cert), key: read('key', t.key), ca: read('ca', t.ca),
+  };
+}
+
 function tlsServer(
-  config: ResolvedListener, ctx: ListenerContext,
+  config: ResolvedListener, material: TlsMaterial, ctx: ListenerContext,
   accept: (socket: Socket, tenant: number) => void,
 ): Server {
   const t = config.tls!;
-  let material: { cert: Buffer; key: Buffer; ca: Buffer };
-  try {
-    material = {
-      cert: readFileSync(t.cert), key: readFileSync(t.key),
-      ca: readFileSync(t.ca),
-    };
-  } catch (err) {
-    throw new SluiceError(codes.tlsMaterial,
-      `listener ${config.name}: cannot read TLS material: ` +
-      `${(err as Error).message} (run "make certs" for dev material)`);
-  }
-
   const server = createTlsServer({
     ...material,
     // RFC 5425 5.1 and 5.2: mutual authentication, the certificate

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
@@ -8,7 +8,7 @@ import { SluiceError } from '../../daemon/errors.js';
 
 function rejects(options: unknown, message: string): void {
   try {
-    resolveConfig(options, '/base');
+    resolveConfig(options, '/base', '/cwd');
   } catch (err) {
     assert.instance(err, SluiceError);
     assert.is((err as SluiceError).code, 'SLUICE_ERR_CONFIG_INVALID');
@@ -19,7 +19,7 @@ function rejects(options: unknown, message: string): void {
 }
 
 test('defaults: UDP and TCP on 5514, TLS on 6514, HTTP on 9514', () => {
-  const c = resolveConfig({}, '/base');
+  const c = resolveConfig({}, '/base', '/base');
   assert.equal(c.listeners.map((l) => [l.name, l.protocol, l.host, l.port]), [
     ['syslog-udp', 'udp', '127.0.0.1', 5514],
     ['syslog-tcp', 'tcp', '127.0.0.1', 5514],
@@ -76,10 +76,23 @@ test('a YAML file resolves paths against its own folder', () => {
     '  - name: acme',
     '    certificate_subjects: ["CN=fw-1, O=Acme"]',
   ].join('\n'));
-  const c = loadConfig(path);
-  assert.is(c.dataDir, join(dir, 'store'));
-  assert.is(c.listeners[0]!.tenant, 0);
-  assert.equal(c.tenants[0]!.certificateSubjects, [{ CN: 'fw-1', O: 'Acme' }]);
+  try {
+    const c = loadConfig(path);
+    assert.is(c.dataDir, join(dir, 'store'));
+    assert.is(c.listeners[0]!.tenant, 0);
+    assert.equal(c.tenants[0]!.certificateSubjects,
+      [{ CN: 'fw-1', O: 'Acme' }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('defaults a file leaves out resolve against the current folder', () => {
+  const c = resolveConfig({ tenants: [{ name: 'a' }] }, '/etc/sluice', '/srv');
+  assert.is(c.dataDir, '/srv/data');
+  assert.is(c.listeners[2]!.tls!.cert, '/srv/.dev/server.pem');
+  const d = resolveConfig({ data_dir: 'd' }, '/etc/sluice', '/srv');
+  assert.is(d.dataDir, '/etc/sluice/d');
 });
 
 test('an unreadable file is a read error', () => {

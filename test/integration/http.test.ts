@@ -71,4 +71,20 @@ test('GET /api/v1/events returns the stored events as ECS',
     assert.is(field(events[0], 'network.transport'), 'udp');
   });
 
+test('GET /api/v1/events refuses unknown parameters and tenants',
+  async ({ daemon }) => {
+    const typo = await daemon.get('/api/v1/events?tenant=default&min-score=5');
+    assert.is(typo.status, 400);
+    assert.equal(JSON.parse(typo.body), { error: {
+      code: 'SLUICE_ERR_QUERY_INVALID',
+      message: 'min-score: unknown parameter; known: tenant, from, to, ' +
+        'host, app, category, min_score, contains, limit',
+    } });
+
+    const tenant = await daemon.get('/api/v1/events?tenant=nobody');
+    assert.is(tenant.status, 400);
+    assert.is(JSON.parse(tenant.body).error.message,
+      'tenant: "nobody" is not a configured tenant');
+  });
+
 test.run();
