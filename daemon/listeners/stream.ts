@@ -13,6 +13,7 @@ export class StreamConnection {
   private readonly decoder: FrameDecoder;
   private blocked = false;
   private ended = false;
+  private endFlags = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -24,7 +25,11 @@ export class StreamConnection {
         ctx.ingest.accept(origin, buf, start, end, flags));
 
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('end', () => this.onEnd());
+    socket.on('end', () => this.onEnd(0));
+    // A reset or error closes without 'end': what was read still counts.
+    socket.on('close', () => {
+      if (!this.ended) this.onEnd(RecordFlag.incomplete);
+    });
     socket.on('error', () =>
       ctx.counters.addGlobal(GlobalCounter.connectionErrors, 1));
   }
@@ -59,10 +64,11 @@ export class StreamConnection {
     this.block();
   }
 
-  private onEnd(): void {
+  private onEnd(flags: number): void {
     this.ended = true;
+    this.endFlags = flags;
     if (this.blocked) return;
-    if (!this.decoder.end()) this.block();
+    if (!this.decoder.end(flags)) this.block();
   }
 
   private block(): void {
@@ -72,7 +78,8 @@ export class StreamConnection {
   }
 
   private readonly resume = (): void => {
-    if (!this.decoder.drain() || (this.ended && !this.decoder.end())) {
+    if (!this.decoder.drain() ||
+        (this.ended && !this.decoder.end(this.endFlags))) {
       this.ctx.ingest.waitForSpace(this.resume);
       return;
     }
