@@ -12,6 +12,7 @@ import { BlockBuilder } from './encode/columns.js';
 import { kDigestBytes, sha256Batch } from './hash/sha256.js';
 import { Transport, type EventRow } from './encode/row.js';
 import { createMessage, ParseStatus } from './parse/message.js';
+import { messageExtent } from './parse/extent.js';
 import { parseSyslog } from './parse/syslog.js';
 
 /** What the daemon hands every worker once, through `workerData`. */
@@ -55,6 +56,9 @@ export class Pipeline {
   private readonly counters: Counters;
   private readonly classifier: Classifier;
   private readonly builders = new Map<number, BlockBuilder>();
+  /** The builder of the last row, which the next row most likely uses. */
+  private current = new BlockBuilder();
+  private currentKey = -1;
   private readonly message = createMessage();
   private readonly verdict: Classification = {
     category: '', eventType: '', riskScore: 0, ruleId: '',
@@ -89,6 +93,7 @@ export class Pipeline {
     } catch (err) {
       this.counters.addGlobal(GlobalCounter.dropWorkerError, batch.count);
       for (const b of this.builders.values()) b.reset();
+      this.currentKey = -1;
       const e = err as { code?: string; message?: string };
       return {
         blocks: [],
@@ -150,7 +155,8 @@ export class Pipeline {
     const frame = data.subarray(start, start + length);
     const msg = this.message;
 
-    parseSyslog(data.toString('utf8', start, start + length), received, msg);
+    const text = data.toString('utf8', start, start + length);
+    parseSyslog(text, received, msg);
     this.classifier.classify(msg, this.verdict);
 
     const row = this.row;
@@ -174,7 +180,8 @@ export class Pipeline {
     row.flags = flags & (RecordFlag.truncated | RecordFlag.incomplete);
 
     const time = Number.isNaN(msg.timestamp) ? received : msg.timestamp;
-    this.builderFor(tenant, Math.floor(time / kHourMs)).append(row);
+    this.builderFor(tenant, Math.floor(time / kHourMs))
+      .append(row, messageTail(text, length, msg.message));
 
     const counts = this.parsedBy;
     counts[tenant * 3 + (msg.status === ParseStatus.ok ? 0 : 1)]!++;
@@ -183,11 +190,15 @@ export class Pipeline {
 
   private builderFor(tenant: number, hour: number): BlockBuilder {
     const key = tenant * kTenantKey + hour + kHourBias;
+    if (key === this.currentKey) return this.current;
+
     let builder = this.builders.get(key);
     if (builder === undefined) {
       builder = new BlockBuilder();
       this.builders.set(key, builder);
     }
+    this.currentKey = key;
+    this.current = builder;
     return builder;
   }
 
@@ -197,6 +208,7 @@ export class Pipeline {
       if (builder.rowCount === 0) {
         // An hour that stopped receiving: let its builder go.
         this.builders.delete(key);
+        if (key === this.currentKey) this.currentKey = -1;
         continue;
       }
       const tenant = Math.floor(key / kTenantKey);
@@ -221,4 +233,23 @@ export class Pipeline {
     }
     counts.fill(0);
   }
+}
+
+/** U+FFFD, what the UTF-8 decoder puts for each byte it cannot decode. */
+const kReplacement = '\ufffd';
+
+/**
+ * Bytes of the frame's tail that MSG is, when that is certain without
+ * looking at them; -1 otherwise. A valid multi-byte UTF-8 sequence
+ * decodes to fewer UTF-16 units than it has bytes and an invalid byte
+ * to U+FFFD, so a text with one unit per byte and no U+FFFD came from
+ * ASCII only: then MSG, a slice of the text to its end, is byte for
+ * byte the frame's tail. (On a one-byte string V8 answers the U+FFFD
+ * search without scanning.)
+ */
+function messageTail(text: string, bytes: number, message: string): number {
+  if (text.length !== bytes || text.indexOf(kReplacement) !== -1) return -1;
+
+  const tail = bytes - messageExtent.start;
+  return message.length === tail ? tail : -1;
 }

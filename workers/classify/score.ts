@@ -13,10 +13,15 @@ export const kMaxScore = 100;
  */
 const kAlternationFrom = 3;
 
+/** Length of the substrings a prefilter looks for: see `anchorsOf`. */
+const kAnchorChars = 4;
+
 /** "Does MSG contain any of these literals", compiled. */
 export class AnyLiteral {
   private readonly literals: readonly string[];
   private readonly pattern: RegExp | null;
+  /** Fewer, rarer alternatives; a text without them cannot match. */
+  private readonly prefilter: RegExp | null;
 
   constructor(literals: readonly string[]) {
     this.literals = literals.slice();
@@ -24,16 +29,77 @@ export class AnyLiteral {
     this.pattern = literals.length >= kAlternationFrom
       ? new RegExp(literals.map(escapeRegExp).join('|'))
       : null;
+
+    // Literals sharing one leading anchor already let irregexp skip
+    // ahead by it: a prefilter would only search twice.
+    const anchors = anchorsOf(literals, kAnchorChars);
+    const shared = anchors.length === 1 &&
+      literals.every((l) => l.startsWith(anchors[0]!));
+    this.prefilter = this.pattern !== null && !shared &&
+      anchors.length < literals.length
+      ? new RegExp(anchors.map(escapeRegExp).join('|'))
+      : null;
   }
 
   test(text: string): boolean {
-    if (this.pattern !== null) return this.pattern.test(text);
+    if (this.pattern !== null) {
+      if (this.prefilter !== null && !this.prefilter.test(text)) return false;
+      return this.pattern.test(text);
+    }
     const literals = this.literals;
     for (let i = 0; i < literals.length; i++) {
       if (text.indexOf(literals[i]) !== -1) return true;
     }
     return false;
   }
+}
+
+/**
+ * A few substrings of `size` characters (a literal shorter than that is
+ * its own) such that every literal contains one of them, picked greedily
+ * by how many literals each covers. Most messages contain none, and an
+ * alternation of four short words is searched about twice as fast as
+ * one of sixteen phrases: irregexp skips ahead by the anchors' leading
+ * characters, which a set of phrases starting with a space or a common
+ * letter defeats. Substrings with a space are picked last for the same
+ * reason.
+ */
+export function anchorsOf(
+  literals: readonly string[], size: number,
+): string[] {
+  const anchors: string[] = [];
+  let open = literals.slice();
+
+  while (open.length > 0) {
+    const covers = new Map<string, number>();
+    for (const literal of open) {
+      for (const gram of new Set(grams(literal, size))) {
+        covers.set(gram, (covers.get(gram) ?? 0) + 1);
+      }
+    }
+
+    let best = '';
+    let bestRank = -1;
+    for (const [gram, n] of covers) {
+      const rank = n * 2 + (gram.includes(' ') ? 0 : 1);
+      if (rank > bestRank) {
+        best = gram;
+        bestRank = rank;
+      }
+    }
+    anchors.push(best);
+    open = open.filter((l) => !l.includes(best));
+  }
+  return anchors;
+}
+
+function grams(literal: string, size: number): string[] {
+  if (literal.length <= size) return [literal];
+  const out: string[] = [];
+  for (let i = 0; i + size <= literal.length; i++) {
+    out.push(literal.slice(i, i + size));
+  }
+  return out;
 }
 
 export function escapeRegExp(literal: string): string {

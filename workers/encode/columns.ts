@@ -34,26 +34,45 @@ const kMaxUtf8PerUnit = 3;
 /** Below this many UTF-16 units a JS loop beats the native write call. */
 const kShortString = 24;
 
-/** A growable buffer of u32 lengths plus the bytes they measure. */
+/**
+ * A growable buffer of u32 lengths plus the bytes they measure. The
+ * values are written after `base` bytes of headroom, room for one u32
+ * per row, so at encode time the lengths are copied in front of the
+ * values and the raw column is one view: the values, the bulk of a
+ * block, are never copied a second time.
+ *
+ *   data: | headroom (4 x row capacity) | values (used bytes) | free |
+ *         0                             base
+ */
 class VarColumn {
   lengths = new Uint32Array(kInitialRows);
-  data = Buffer.allocUnsafe(kInitialBytes);
+  base = kInitialRows * 4;
+  data = Buffer.allocUnsafe(this.base + kInitialBytes);
   used = 0;
 
   reserve(bytes: number): void {
-    if (this.used + bytes <= this.data.length) return;
+    const need = this.base + this.used + bytes;
+    if (need <= this.data.length) return;
 
     let size = this.data.length * 2;
-    while (size < this.used + bytes) size *= 2;
-    const next = Buffer.allocUnsafe(size);
-    this.data.copy(next, 0, 0, this.used);
-    this.data = next;
+    while (size < need) size *= 2;
+    this.moveValues(this.base, size);
   }
 
   growRows(rows: number): void {
     const next = new Uint32Array(rows);
     next.set(this.lengths);
     this.lengths = next;
+
+    const base = rows * 4;
+    this.moveValues(base, base + this.data.length - this.base);
+  }
+
+  private moveValues(base: number, size: number): void {
+    const next = Buffer.allocUnsafe(size);
+    this.data.copy(next, base, this.base, this.base + this.used);
+    this.data = next;
+    this.base = base;
   }
 
   absent(row: number): void {
@@ -62,7 +81,7 @@ class VarColumn {
 
   bytes(row: number, value: Uint8Array): void {
     this.reserve(value.length);
-    this.data.set(value, this.used);
+    this.data.set(value, this.base + this.used);
     this.used += value.length;
     this.lengths[row] = value.length;
   }
@@ -76,7 +95,7 @@ class VarColumn {
     const n = value.length;
     this.reserve(n * kMaxUtf8PerUnit);
     const data = this.data;
-    const at = this.used;
+    const at = this.base + this.used;
 
     // Most syslog fields are short ASCII: copy them unit by unit and only
     // fall back to the UTF-8 encoder when a non-ASCII unit shows up.
@@ -98,28 +117,30 @@ class VarColumn {
 
   /** Like `string`, but refers to the tail of `original` when it is one. */
   suffixString(row: number, value: string, original: Uint8Array): void {
-    const at = this.used;
+    const at = this.base + this.used;
     this.string(row, value);
 
-    const n = this.used - at;
+    const n = this.base + this.used - at;
     const end = original.length;
     if (n === 0 || n > end) return;
     if (this.data.compare(original, end - n, end, at, at + n) !== 0) return;
 
-    this.used = at;
-    this.lengths[row] = (n | kSuffixOfOriginal) >>> 0;
+    this.used = at - this.base;
+    this.suffix(row, n);
+  }
+
+  /** The value is the last `n` bytes of the row's `original`. */
+  suffix(row: number, n: number): void {
+    // An empty value is stored as an empty value, as `suffixString` does.
+    this.lengths[row] = n === 0 ? 0 : (n | kSuffixOfOriginal) >>> 0;
   }
 
   /** Lengths then data, as one contiguous raw column. */
-  raw(rows: number, scratch: Buffer): Buffer {
-    const lengthBytes = rows * 4;
-    const total = lengthBytes + this.used;
-    const out = scratch.length >= total ? scratch : Buffer.allocUnsafe(total);
-
-    const lengths = Buffer.from(this.lengths.buffer, 0, lengthBytes);
-    lengths.copy(out, 0);
-    this.data.copy(out, lengthBytes, 0, this.used);
-    return out.subarray(0, total);
+  raw(rows: number): Buffer {
+    const start = this.base - rows * 4;
+    const lengths = Buffer.from(this.lengths.buffer, 0, rows * 4);
+    lengths.copy(this.data, start);
+    return this.data.subarray(start, this.base + this.used);
   }
 }
 
@@ -134,8 +155,6 @@ export class BlockBuilder {
   private capacity = kInitialRows;
   private minTime = Infinity;
   private maxTime = -Infinity;
-  private rawBytes = 0;
-  private scratch = Buffer.allocUnsafe(kInitialBytes);
 
   private eventTime = new Float64Array(kInitialRows);
   private received = new Float64Array(kInitialRows);
@@ -182,11 +201,18 @@ export class BlockBuilder {
 
   /** Uncompressed bytes held, to decide when a block is big enough. */
   get byteLength(): number {
-    return this.rawBytes;
+    return this.rows * kFixedRowBytes + this.varBytesUsed();
   }
 
-  /** Copies one row; `row` may be reused by the caller afterwards. */
-  append(row: EventRow): void {
+  /**
+   * Copies one row; `row` may be reused by the caller afterwards.
+   *
+   * @param messageTail - When 0 or more, the caller vouches that the
+   *   UTF-8 bytes of `row.parsed.message` are exactly the last
+   *   `messageTail` bytes of `row.original`, so they are neither encoded
+   *   nor compared. Leave it out when that is not known.
+   */
+  append(row: EventRow, messageTail = -1): void {
     if (this.rows === this.capacity) this.grow();
     const i = this.rows;
     const p = row.parsed;
@@ -209,9 +235,9 @@ export class BlockBuilder {
     this.flags[i] = row.flags;
     this.hash.set(row.hash.subarray(0, kHashBytes), i * kHashBytes);
 
-    const before = this.varBytesUsed();
     this.original.bytes(i, row.original);
-    this.message.suffixString(i, p.message, row.original);
+    if (messageTail >= 0) this.message.suffix(i, messageTail);
+    else this.message.suffixString(i, p.message, row.original);
     this.hostname.string(i, p.hostname);
     this.appname.string(i, p.appname);
     this.procid.string(i, p.procid);
@@ -221,8 +247,6 @@ export class BlockBuilder {
     this.listener.string(i, row.listener);
     this.category.string(i, row.category);
     this.eventType.string(i, row.eventType);
-
-    this.rawBytes += this.varBytesUsed() - before + kFixedRowBytes;
     this.rows = i + 1;
   }
 
@@ -243,25 +267,25 @@ export class BlockBuilder {
     };
 
     // Same order as columnTypes in format.ts.
-    const scratch = (c: VarColumn): Buffer => c.raw(n, this.scratchFor(c, n));
+    const varRaw = (c: VarColumn): Buffer => c.raw(n);
     add(view(this.eventTime, n * 8));
     add(view(this.received, n * 8));
-    add(scratch(this.original));
+    add(varRaw(this.original));
     add(view(this.hash, n * kHashBytes));
-    add(scratch(this.message));
+    add(varRaw(this.message));
     add(view(this.priority, n * 2));
     add(view(this.version, n * 2));
-    add(scratch(this.hostname));
-    add(scratch(this.appname));
-    add(scratch(this.procid));
-    add(scratch(this.msgid));
-    add(scratch(this.structuredData));
-    add(scratch(this.sourceAddress));
+    add(varRaw(this.hostname));
+    add(varRaw(this.appname));
+    add(varRaw(this.procid));
+    add(varRaw(this.msgid));
+    add(varRaw(this.structuredData));
+    add(varRaw(this.sourceAddress));
     add(view(this.sourcePort, n * 2));
     add(view(this.transport, n));
-    add(scratch(this.listener));
-    add(scratch(this.category));
-    add(scratch(this.eventType));
+    add(varRaw(this.listener));
+    add(varRaw(this.category));
+    add(varRaw(this.eventType));
     add(view(this.riskScore, n));
     add(view(this.parseStatus, n));
     add(view(this.format, n));
@@ -275,7 +299,6 @@ export class BlockBuilder {
     this.rows = 0;
     this.minTime = Infinity;
     this.maxTime = -Infinity;
-    this.rawBytes = 0;
     for (const c of this.varColumns) c.used = 0;
   }
 
@@ -314,16 +337,6 @@ export class BlockBuilder {
 
     out.writeUInt32LE(blockCrc(out), kBlockCrcOffset);
     return out;
-  }
-
-  private scratchFor(c: VarColumn, rows: number): Buffer {
-    const need = rows * 4 + c.used;
-    if (this.scratch.length < need) {
-      let size = this.scratch.length * 2;
-      while (size < need) size *= 2;
-      this.scratch = Buffer.allocUnsafe(size);
-    }
-    return this.scratch;
   }
 
   private varBytesUsed(): number {

@@ -1,3 +1,4 @@
+import { messageExtent } from './extent.js';
 import { Format, type ParsedMessage } from './message.js';
 import {
   fourDigits,
@@ -135,10 +136,16 @@ function tagEnd(t: string, i: number, c: number): boolean {
   return false;
 }
 
+/** MSG is the rest of the text from `i`. */
+function setMessageFrom(t: string, i: number, out: ParsedMessage): void {
+  out.message = t.slice(i);
+  messageExtent.start = i;
+}
+
 /** Sets appname, procid and message from the TAG at `i`, if there is one. */
 function readTagAndContent(t: string, i: number, out: ParsedMessage): void {
   if (!readTag(t, i)) {
-    out.message = i === 0 ? t : t.slice(i);
+    setMessageFrom(t, i, out);
     return;
   }
 
@@ -146,7 +153,7 @@ function readTagAndContent(t: string, i: number, out: ParsedMessage): void {
   if (tag.pidStart >= 0 && tag.pidEnd > tag.pidStart) {
     out.procid = t.slice(tag.pidStart, tag.pidEnd);
   }
-  out.message = t.slice(tag.contentStart);
+  setMessageFrom(t, tag.contentStart, out);
 }
 
 /**
@@ -168,7 +175,7 @@ function readHostAndContent(t: string, i: number, out: ParsedMessage): void {
 
   // Cisco ASA with `logging device-id`: "HOST : %ASA-6-302013: ...".
   if (t.charCodeAt(i) === kColon && isSpace(t.charCodeAt(i + 1))) {
-    out.message = t.slice(skipSpaces(t, i + 1));
+    setMessageFrom(t, skipSpaces(t, i + 1), out);
     return;
   }
   readTagAndContent(t, i, out);
@@ -271,7 +278,7 @@ export function parseRfc3164(
   // Cisco IOS and ASA end the timestamp with a colon and send no host
   // after it: "Jan 12 2024 10:00:00: %ASA-6-302013: ...".
   if (t.charCodeAt(i) === kColon) {
-    out.message = t.slice(skipSpaces(t, i + 1));
+    setMessageFrom(t, skipSpaces(t, i + 1), out);
     return true;
   }
   readHostAndContent(t, skipSpaces(t, i), out);

@@ -1,3 +1,4 @@
+import { messageExtent } from './extent.js';
 import { Format, type ParsedMessage } from './message.js';
 import { scanStructuredData } from './structured-data.js';
 import { fourDigits, scanIsoTimestamp, timeScan } from './time.js';
@@ -130,5 +131,6 @@ function readStructuredData(t: string, i: number, out: ParsedMessage): void {
 /** RFC 5424 6.4: MSG, without the UTF-8 BOM that marks MSG-UTF8. */
 function readMsg(t: string, i: number): string {
   if (t.charCodeAt(i) === kBom) i++;
+  messageExtent.start = i;
   return i === 0 ? t : t.slice(i);
 }

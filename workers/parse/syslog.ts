@@ -4,6 +4,7 @@ import {
   resetMessage,
   type ParsedMessage,
 } from './message.js';
+import { messageExtent } from './extent.js';
 import { parseRfc3164 } from './rfc3164.js';
 import { parseRfc5424 } from './rfc5424.js';
 
@@ -73,6 +74,7 @@ export function parseSyslog(
   out: ParsedMessage,
 ): void {
   resetMessage(out);
+  messageExtent.start = text.length;
 
   // Some senders put blanks before the PRI; they carry no meaning.
   let i = 0;
@@ -94,4 +96,5 @@ export function parseSyslog(
   out.format = Format.unknown;
   out.status = ParseStatus.error;
   out.message = text;
+  messageExtent.start = 0;
 }

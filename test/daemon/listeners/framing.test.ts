@@ -121,4 +121,46 @@ test('push back in the middle of a read resumes at the right frame', () => {
   assert.equal(texts(), ['<13>one', '<13>2', '<13>three']);
 });
 
+// A stream mixing both framings, an over-long frame of each kind, stray
+// separators and a multi-byte character, split at every pair of points.
+const kMixed = b('<13>first\n14 <13>counted\nX\r\n\0\n<13>' + 'x'.repeat(80) +
+  '\n90 <13>' + 'y'.repeat(86) + '<13>caf\xc3\xa9\n3 abc<13>last\n');
+
+function whole(max: number): Seen[] {
+  const { d, seen } = decoder(max);
+  d.push(kMixed);
+  return seen;
+}
+
+test('a frame straddling reads decodes the same wherever reads split', () => {
+  const expected = whole(64);
+  assert.is(expected.length, 7);
+  for (let i = 1; i < kMixed.length; i++) {
+    for (let j = i; j < kMixed.length; j++) {
+      const { d, seen } = decoder(64);
+      d.push(kMixed.subarray(0, i));
+      d.push(kMixed.subarray(i, j));
+      d.push(kMixed.subarray(j));
+      assert.equal(seen, expected, `split at ${i} and ${j}`);
+      assert.is(d.pendingBytes, 0);
+    }
+  }
+});
+
+test('push back on a straddling frame keeps the rest of the read', () => {
+  const expected = whole(64);
+  for (let i = 1; i < kMixed.length; i++) {
+    let budget = 1;
+    const { d, seen } = decoder(64, () => budget-- > 0);
+    d.push(kMixed.subarray(0, i));
+    const took = seen.length;
+    budget = 0;
+    if (d.push(kMixed.subarray(i))) continue;
+    assert.is(seen.length, took);
+    budget = 100;
+    assert.ok(d.drain(), `drain after split at ${i}`);
+    assert.equal(seen, expected, `split at ${i}`);
+  }
+});
+
 test.run();

@@ -220,4 +220,17 @@ test('the CRC-32 matches the standard check value both ways', () => {
   assert.is(kBlockHeaderBytes, 36);
 });
 
+test('a message tail given by the caller encodes the same block', () => {
+  const r = row();
+  const tail = Buffer.byteLength(r.parsed.message);
+  const plain = new BlockBuilder();
+  const hinted = new BlockBuilder();
+  for (let i = 0; i < 300; i++) {
+    plain.append(r);
+    hinted.append(r, tail);
+  }
+  assert.is(hinted.byteLength, plain.byteLength);
+  assert.equal(hinted.encode(), plain.encode());
+});
+
 test.run();
