@@ -106,7 +106,7 @@ const kDefaults = {
   pipeline: {
     workers: 2,
     ring_bytes: 64 * 1024 * 1024,
-    batch_max_messages: 4096,
+    batch_max_messages: 16384,
     batch_max_delay_ms: 20,
   },
 } as const satisfies Options;
