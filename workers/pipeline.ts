@@ -11,7 +11,9 @@ import { loadRules } from './classify/rules.js';
 import { BlockBuilder } from './encode/columns.js';
 import { kDigestBytes, sha256Batch } from './hash/sha256.js';
 import { Transport, type EventRow } from './encode/row.js';
-import { createMessage, ParseStatus } from './parse/message.js';
+import {
+  createMessage, ParseStatus, resetMessage,
+} from './parse/message.js';
 import { messageExtent } from './parse/extent.js';
 import { parseSyslog } from './parse/syslog.js';
 
@@ -156,8 +158,13 @@ export class Pipeline {
     const msg = this.message;
 
     const text = data.toString('utf8', start, start + length);
-    parseSyslog(text, received, msg);
-    this.classifier.classify(msg, this.verdict);
+    try {
+      parseSyslog(text, received, msg);
+      this.classifier.classify(msg, this.verdict);
+    } catch {
+      // A parser or rule bug must not cost the batch: keep this frame raw.
+      this.keepRaw(text);
+    }
 
     const row = this.row;
     row.received = received;
@@ -186,6 +193,19 @@ export class Pipeline {
     const counts = this.parsedBy;
     counts[tenant * 3 + (msg.status === ParseStatus.ok ? 0 : 1)]!++;
     if ((flags & RecordFlag.truncated) !== 0) counts[tenant * 3 + 2]!++;
+  }
+
+  private keepRaw(text: string): void {
+    const msg = this.message;
+    resetMessage(msg);
+    msg.status = ParseStatus.error;
+    msg.message = text;
+    messageExtent.start = 0;
+    const v = this.verdict;
+    v.category = 'host';
+    v.eventType = 'error';
+    v.riskScore = 0;
+    v.ruleId = '';
   }
 
   private builderFor(tenant: number, hour: number): BlockBuilder {

@@ -7,6 +7,7 @@ import {
 } from '../../daemon/ring.js';
 import { DecodedBlock } from '../../daemon/storage/segment-reader.js';
 import { ColumnId, kSuffixOfOriginal } from '../../workers/encode/format.js';
+import { Classifier } from '../../workers/classify/engine.js';
 import { Pipeline } from '../../workers/pipeline.js';
 
 const kRingBytes = 1 << 20;
@@ -83,6 +84,30 @@ test('the origin and header fields of ASCII frames are stored', () => {
   assert.is(ascii.string(ColumnId.listener, 2), 'tcp');
   assert.is(ascii.string(ColumnId.hostname, 0), 'host');
   assert.is(ascii.string(ColumnId.appname, 0), 'sshd');
+});
+
+test('a frame that makes a stage throw is kept raw, the batch goes on', () => {
+  const original = Classifier.prototype.classify;
+  Classifier.prototype.classify = function (msg, out) {
+    if (msg.message.includes('poison')) throw new Error('rule bug');
+    original.call(this, msg, out);
+  };
+  try {
+    const d = store([
+      Buffer.from('<13>May 14 00:00:00 host app: before'),
+      Buffer.from('<13>May 14 00:00:00 host app: poison pill'),
+      Buffer.from('<13>May 14 00:00:00 host app: after'),
+    ]);
+    assert.is(d.rowCount, 3);
+    assert.equal([0, 1, 2].map((i) => d.string(ColumnId.message, i)),
+      ['before', '<13>May 14 00:00:00 host app: poison pill', 'after']);
+    assert.equal([...d.u8(ColumnId.parseStatus)],
+      [0, 1, 0]);
+    assert.is(d.string(ColumnId.category, 1), 'host');
+    assert.is(d.string(ColumnId.eventType, 1), 'error');
+  } finally {
+    Classifier.prototype.classify = original;
+  }
 });
 
 test.run();
