@@ -101,6 +101,18 @@ export class Ingest {
     for (const resume of waiting) resume();
   }
 
+  /**
+   * Frees batches claimed by worker threads that died, which would stall
+   * the ring; their records are counted lost. Cheap: it scans in-flight
+   * slots only.
+   */
+  abandonClaims(alive: ReadonlySet<number>): void {
+    const lost = this.ring.abandonClaims(alive);
+    if (lost === 0) return;
+    this.counters.addGlobal(GlobalCounter.dropWorkerError, lost);
+    this.batchDone();
+  }
+
   get usedBytes(): number {
     return this.ring.usedBytes;
   }

@@ -124,6 +124,7 @@ async function run(
     tasks++;
     pool.run(null).then(store1, (err: unknown) => {
       log.error({ err }, 'worker task failed');
+      ingest.abandonClaims(liveThreads(pool));
     }).finally(() => {
       tasks--;
       ingest.batchDone();
@@ -144,7 +145,10 @@ async function run(
   }
 
   ingest.probe();
-  const probeTimer = setInterval(() => ingest.probe(), kProbeIntervalMs);
+  const probeTimer = setInterval(() => {
+    ingest.probe();
+    ingest.abandonClaims(liveThreads(pool));
+  }, kProbeIntervalMs);
   const metrics = new Metrics(counters, tenantNames);
   metrics.start();
 
@@ -208,6 +212,10 @@ async function run(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   void (http as HttpServer);
+}
+
+function liveThreads(pool: Piscina): Set<number> {
+  return new Set(pool.threads.map((t) => t.threadId));
 }
 
 function storageGauges(store: SegmentStore) {

@@ -15,7 +15,8 @@
  *            [1] claimed batches claimed by consumers (CAS)
  *            [2] released batches whose space the producer reclaimed
  *            [3] used bytes (for the fill gauge)
- *   slot:    [0] state (free, sealed, claimed, done)  [1] start offset
+ *   slot:    [0] state (free, sealed, claimed, done) in the low byte,
+ *                the claiming thread's id above it  [1] start offset
  *            [2] end offset  [3] record count
  *
  *   record:  0 i32 frame bytes     4 u16 tenant     6 u8 listener
@@ -45,6 +46,8 @@ export const kSlotEnd = 2;
 export const kSlotCount = 3;
 
 export const enum SlotState { free = 0, sealed = 1, claimed = 2, done = 3 }
+const kStateMask = 0xff;
+const kClaimantShift = 8;
 
 export const kOffFrameBytes = 0;
 export const kOffTenant = 4;
@@ -300,6 +303,28 @@ export class RingWriter {
     return n;
   }
 
+  /**
+   * Batches claimed by a thread that is no longer alive would hold their
+   * space forever and stall the ring behind them. Marks them done and
+   * returns how many records they held, to be counted as lost.
+   */
+  abandonClaims(alive: ReadonlySet<number>): number {
+    const s = this.slotView;
+    let lost = 0;
+    for (let i = 0; i < this.batchesInFlight; i++) {
+      const base = (((this.released + i) >>> 0) % this.slots) * 4;
+      const word = Atomics.load(s, base + kSlotState);
+      if ((word & kStateMask) !== SlotState.claimed) continue;
+      if (alive.has(word >>> kClaimantShift)) continue;
+
+      if (Atomics.compareExchange(s, base + kSlotState, word,
+        SlotState.done) === word) {
+        lost += s[base + kSlotCount]!;
+      }
+    }
+    return lost;
+  }
+
   private oldestStart(): number {
     if (this.batchesInFlight > 0) {
       const base = ((this.released >>> 0) % this.slots) * 4;
@@ -322,13 +347,19 @@ export class RingReader {
   readonly slots: number;
   readonly data: Buffer;
   readonly view: DataView;
+  private readonly claimant: number;
   private readonly control: Int32Array;
   private readonly slotView: Int32Array;
 
-  constructor(sab: SharedArrayBuffer, slots: number) {
+  /**
+   * `claimant` is the id of the thread that holds this reader (its
+   * worker_threads threadId), recorded with each claim.
+   */
+  constructor(sab: SharedArrayBuffer, slots: number, claimant = 0) {
     const dataStart = kControlBytes + slots * kSlotBytes;
     const capacity = sab.byteLength - dataStart;
     this.slots = slots;
+    this.claimant = claimant;
     this.control = new Int32Array(sab, 0, kControlBytes / 4);
     this.slotView = new Int32Array(sab, kControlBytes, slots * 4);
     this.data = Buffer.from(sab, dataStart, capacity);
@@ -350,7 +381,8 @@ export class RingReader {
       const slot = (claimed >>> 0) % this.slots;
       const base = slot * 4;
       const s = this.slotView;
-      Atomics.store(s, base + kSlotState, SlotState.claimed);
+      Atomics.store(s, base + kSlotState,
+        SlotState.claimed | (this.claimant << kClaimantShift));
       return {
         slot,
         start: s[base + kSlotStart]!,

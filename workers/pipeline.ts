@@ -1,3 +1,4 @@
+import { threadId } from 'node:worker_threads';
 import {
   Counters, GlobalCounter, TenantCounter,
 } from '../daemon/counters.js';
@@ -74,7 +75,7 @@ export class Pipeline {
   private digests = new Uint8Array(0);
 
   constructor(private readonly setup: PipelineSetup) {
-    this.reader = new RingReader(setup.ring, setup.slots);
+    this.reader = new RingReader(setup.ring, setup.slots, threadId);
     this.counters = new Counters(setup.counters);
     this.classifier = new Classifier(loadRules(setup.rulesPath));
     this.parsedBy = new Float64Array(setup.tenants.length * 3);

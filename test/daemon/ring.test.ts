@@ -124,4 +124,21 @@ test('a full slot table makes the writer push back', () => {
   assert.is(writer.pendingCount, 1);
 });
 
+test('a batch claimed by a dead thread is freed and its records counted',
+  () => {
+    const sab = createRingBuffer({ dataBytes: 8192, slots });
+    const writer = new RingWriter(sab, slots, 2, 8192);
+    const worker = new RingReader(sab, slots, 41);
+    const msg = Buffer.from('<13>x');
+    for (let i = 0; i < 4; i++) writer.write(origin, msg, 0, msg.length, i, 0);
+
+    const first = worker.claim()!;
+    assert.is(writer.abandonClaims(new Set([41])), 0, 'its thread lives');
+    assert.is(writer.abandonClaims(new Set([7])), 2);
+    assert.is(writer.abandonClaims(new Set([7])), 0, 'counted once');
+    assert.is(writer.reclaim(), 1);
+    assert.is(first.count, 2);
+    assert.is(writer.batchesInFlight, 1, 'the unclaimed batch stays');
+  });
+
 test.run();
