@@ -100,11 +100,17 @@ async function run(
     workerData: setup,
   });
 
+  const tenantIndex = new Map(tenantNames.map((name, i) => [name, i]));
   const store = new SegmentStore({
     dataDir: config.dataDir,
     fsyncIntervalMs: config.storage.fsyncIntervalMs,
     idleCloseMs: config.storage.idleCloseMs,
     onError: (err) => log.error({ err }, 'segment write failed'),
+    // Stored means in the file: counted when the write lands, not queued.
+    onWritten: (tenant, rows) => counters.addTenant(
+      tenantIndex.get(tenant)!, TenantCounter.stored, rows),
+    onLost: (_tenant, rows) =>
+      counters.addGlobal(GlobalCounter.dropStorageError, rows),
   });
 
   let tasks = 0;
@@ -115,9 +121,13 @@ async function run(
       log.error({ error: result.error }, 'batch failed in worker');
     }
     for (const b of result.blocks) {
-      store.append(tenantNames[b.tenant]!, b.hourStartMs, b.block);
-      counters.addTenant(b.tenant, TenantCounter.stored, b.rows);
-      counters.addGlobal(GlobalCounter.storedBytes, b.block.length);
+      try {
+        store.append(tenantNames[b.tenant]!, b.hourStartMs, b.block);
+        counters.addGlobal(GlobalCounter.storedBytes, b.block.length);
+      } catch (err) {
+        log.error({ err, rows: b.rows }, 'block refused by storage');
+        counters.addGlobal(GlobalCounter.dropStorageError, b.rows);
+      }
     }
   };
   const ingest: Ingest = new Ingest(ring, counters, () => {

@@ -39,6 +39,10 @@ export interface SegmentStoreOptions {
    * segment are lost; the next block for its hour opens a new file.
    */
   onError?: (err: Error) => void;
+  /** Rows of `tenant` that reached the file (page cache, not yet fsync). */
+  onWritten?: (tenant: string, rows: number) => void;
+  /** Rows of `tenant` whose blocks a failed write lost. */
+  onLost?: (tenant: string, rows: number) => void;
 }
 
 interface ResolvedOptions {
@@ -46,6 +50,8 @@ interface ResolvedOptions {
   fsyncIntervalMs: number;
   idleCloseMs: number;
   onError: ((err: Error) => void) | undefined;
+  onWritten: ((tenant: string, rows: number) => void) | undefined;
+  onLost: ((tenant: string, rows: number) => void) | undefined;
 }
 
 export interface SegmentStoreStats {
@@ -68,6 +74,8 @@ let segmentSerial = 0;
 class Segment {
   handle: FileHandle | undefined;
   readonly pending: Buffer[] = [];
+  /** Rows of each pending buffer (0 for the file header). */
+  readonly pendingRows: number[] = [];
 
   /** File offset the next queued buffer will land at. */
   queuedEnd = 0;
@@ -93,6 +101,7 @@ class Segment {
 
   constructor(
     readonly key: string,
+    readonly tenant: string,
     readonly path: string,
     readonly hourStartMs: number,
   ) {}
@@ -158,6 +167,7 @@ export class SegmentStore {
     seg.totalRows += meta.rows;
 
     seg.pending.push(block);
+    seg.pendingRows.push(meta.rows);
     seg.queuedEnd += block.length;
     seg.lastAppendMs = Date.now();
     this.kick(seg);
@@ -210,10 +220,11 @@ export class SegmentStore {
     const now = Date.now();
     const name = `${now}-${process.pid}-${segmentSerial++}${kSegmentSuffix}`;
     const path = join(hourDir(this.options.dataDir, tenant, hour), name);
-    const seg = new Segment(key, path, hour);
+    const seg = new Segment(key, tenant, path, hour);
 
     const header = fileHeader(tenant, hour);
     seg.pending.push(header);
+    seg.pendingRows.push(0);
     seg.queuedEnd = header.length;
     this.segments.set(key, seg);
     return seg;
@@ -254,14 +265,19 @@ export class SegmentStore {
   }
 
   private async writePending(seg: Segment): Promise<void> {
-    const batch = seg.pending.splice(0, kMaxBuffersPerWrite);
+    const batch = seg.pending.slice(0, kMaxBuffersPerWrite);
     let bytes = 0;
     for (const b of batch) bytes += b.length;
 
     await writeAll(seg.handle as FileHandle, batch, seg.written);
+    // Taken off the queue only once written: a failed write counts them.
+    seg.pending.splice(0, batch.length);
+    const rows = seg.pendingRows.splice(0, batch.length)
+      .reduce((sum, n) => sum + n, 0);
     seg.written += bytes;
     seg.dirty = true;
     this.bytesWritten += bytes;
+    if (rows > 0) this.options.onWritten?.(seg.tenant, rows);
 
     // The file header rides in the first batch; it is not a block.
     const blocks = seg.written === bytes ? batch.length - 1 : batch.length;
@@ -292,7 +308,10 @@ export class SegmentStore {
     // Until the first write lands, the file header is queued too.
     const header = seg.written === 0 && seg.pending.length > 0 ? 1 : 0;
     this.blocksLost += seg.pending.length - header;
+    const rows = seg.pendingRows.reduce((sum, n) => sum + n, 0);
     seg.pending.length = 0;
+    seg.pendingRows.length = 0;
+    if (rows > 0) this.options.onLost?.(seg.tenant, rows);
     seg.failed = true;
     seg.closed = true;
     if (this.segments.get(seg.key) === seg) this.segments.delete(seg.key);
@@ -376,6 +395,8 @@ function resolve(options: SegmentStoreOptions): ResolvedOptions {
     fsyncIntervalMs: Math.max(1, fsyncIntervalMs),
     idleCloseMs,
     onError: options.onError,
+    onWritten: options.onWritten,
+    onLost: options.onLost,
   };
 }
 

@@ -63,7 +63,8 @@ export class Daemon {
   readonly configPath: string;
   private readonly child: ChildProcess;
   private output = '';
-  private readonly exited: Promise<number | null>;
+  /** Settles with the exit code once the process is gone. */
+  readonly exited: Promise<number | null>;
 
   constructor(
     child: ChildProcess, ports: DaemonPorts, dir: string, configPath: string,

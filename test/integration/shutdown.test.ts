@@ -40,4 +40,22 @@ test('SIGTERM right after 50000 octet-counted frames: all stored',
     assert.is(await daemon.count(), n);
   });
 
+test('kill -9: everything /metrics called stored is readable from disk',
+  async (ctx) => {
+    const daemon = ctx.daemon = await startDaemon();
+    const n = 20_000;
+    const frames = Array.from({ length: n }, (_, i) =>
+      `<14>1 2026-03-01T10:00:00.000Z host1 app 1 - - crash ${i}`);
+
+    await sendTcp(daemon.ports.tcp, octetCounted(frames));
+    await daemon.waitForStored(n);
+    daemon.kill();
+    await daemon.exited;
+
+    // No footers were written: the reader scans the blocks instead.
+    assert.is(await daemon.count(), n);
+    const last = await daemon.query(['--contains', `crash ${n - 1}`]);
+    assert.is(last.length, 1);
+  });
+
 test.run();

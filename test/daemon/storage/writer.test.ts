@@ -28,7 +28,10 @@ const hourDir = (dir: string) => join(dir, 'acme', '2024-05-01', '10');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 test('close waits for every queued block', async (c) => {
-  const s = new SegmentStore({ dataDir: c.dir });
+  const written: Array<[string, number]> = [];
+  const s = new SegmentStore({
+    dataDir: c.dir, onWritten: (t, rows) => written.push([t, rows]),
+  });
   const block = encode([makeRow(), makeRow()]);
   for (let i = 0; i < 50; i++) s.append('acme', kHour10, block);
   await s.close();
@@ -37,6 +40,9 @@ test('close waits for every queued block', async (c) => {
   assert.is(stats.blocksWritten, 50);
   assert.is(stats.openSegments, 0);
   assert.is(await countEvents(c.dir, 'acme'), 100);
+  assert.ok(written.every(([t]) => t === 'acme'));
+  assert.is(written.reduce((n, [, rows]) => n + rows, 0), 100,
+    'every row reported once, when written');
 
   const [name] = readdirSync(hourDir(c.dir));
   assert.is(statSync(join(hourDir(c.dir), name)).size, stats.bytesWritten);
@@ -92,13 +98,20 @@ test('a failed write is reported and counted, not thrown', async (c) => {
   const notADir = join(c.dir, 'file');
   writeFileSync(notADir, 'x');
   const errors: Error[] = [];
+  const lost: Array<[string, number]> = [];
+  let written = 0;
   const s = new SegmentStore({
     dataDir: notADir, onError: (e) => errors.push(e),
+    onWritten: (_t, rows) => { written += rows; },
+    onLost: (t, rows) => lost.push([t, rows]),
   });
   s.append('acme', kHour10, encode([makeRow()]));
-  s.append('acme', kHour10, encode([makeRow()]));
+  s.append('acme', kHour10, encode([makeRow(), makeRow()]));
   await s.flush();
   await s.close();
+
+  assert.equal(lost, [['acme', 3]]);
+  assert.is(written, 0);
 
   assert.is(errors.length, 1);
   assert.is((errors[0] as { code?: string }).code, 'SLUICE_ERR_STORAGE_CORRUPT');
