@@ -63,9 +63,18 @@ typecheck: install
 test: install build certs test-deps typecheck
 	$(NODE) scripts/run-tests.mjs
 
-bench: install
+# The benches read this corpus; one that is already there is kept, so
+# figures stay comparable from run to run.
+BENCH_CORPUS := .tmp/corpus-50k.log
+
+bench: install build $(BENCH_CORPUS)
 	@if [ -z "$(BENCHES)" ]; then echo 'no native-bench/*.bench.ts'; exit 1; fi
-	for bench in $(BENCHES); do npx tsx "$$bench"; done
+	for bench in $(BENCHES); do \
+	  SLUICE_CORPUS=$(BENCH_CORPUS) npx tsx "$$bench"; done
+
+$(BENCH_CORPUS): | $(BUILD_STAMP)
+	mkdir -p $(@D)
+	$(NODE) dist/loadtest/corpus.js --count 50000 --out $@
 
 loadtest: install build certs
 	$(NODE) dist/loadtest/run.js

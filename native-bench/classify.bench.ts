@@ -1,19 +1,12 @@
 /**
  * Classification throughput over a syslog corpus: the indexed engine
  * against a naive baseline that tests every rule, in file order, as one
- * regular expression per rule.
+ * regular expression per rule. The risk score (workers/classify/
+ * score.ts) is computed inside `Classifier.classify`, so both figures
+ * include scoring; there is no separate score bench.
  *
  *   npx tsx native-bench/classify.bench.ts [corpus.log]
- *
- * The corpus defaults to $SLUICE_CORPUS, then .tmp/corpus-50k.log; make
- * one with the peer harness: `node gen_corpus.js 50000 <file> 20240514`.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
-import { Bench } from 'tinybench';
-
-import { packageRoot } from '../daemon/paths.js';
 import {
   type Classification,
   Classifier,
@@ -30,28 +23,22 @@ import {
   createMessage,
   type ParsedMessage,
 } from '../workers/parse/message.js';
-import { fillMessage } from '../test/workers/classify/message-helper.js';
+import { parseSyslog } from '../workers/parse/syslog.js';
+import { loadCorpus } from './corpus.js';
+import {
+  fmt, newBench, printContext, rmePercent, secondsPerRun,
+} from './report.js';
 
-const kBenchMs = 3000;
 const kSeverityMask = 0b111;
 const kSeverityBits = 3;
-
-type Fill = (line: string, out: ParsedMessage) => void;
+/** The receive time the year of BSD timestamps is inferred from. */
+const kReceivedMs = Date.UTC(2024, 4, 14, 12);
 
 async function main(): Promise<void> {
-  const corpus = process.argv[2] ?? process.env.SLUICE_CORPUS ??
-    join(packageRoot(), '.tmp', 'corpus-50k.log');
-  if (!existsSync(corpus)) {
-    console.error(`corpus ${corpus} not found; see the header of this file`);
-    process.exit(1);
-  }
-
-  const lines = readFileSync(corpus, 'utf8').split('\n')
-    .filter((l) => l.length > 0);
-  const { fill, parserName } = await chooseParser();
-  const messages = lines.map((line) => {
+  const corpus = loadCorpus();
+  const messages = corpus.lines.map((line) => {
     const m = createMessage();
-    fill(line, m);
+    parseSyslog(line, kReceivedMs, m);
     return m;
   });
 
@@ -64,54 +51,27 @@ async function main(): Promise<void> {
 
   checkAgreement(messages, classifier, naive, out);
 
-  const bench = new Bench({ time: kBenchMs });
-  bench.add('indexed engine (indexOf)', () => {
+  const bench = newBench();
+  bench.add('indexed engine (indexOf) + score', () => {
     for (let i = 0; i < messages.length; i++) {
-      classifier.classify(messages[i], out);
+      classifier.classify(messages[i]!, out);
     }
   });
-  bench.add('naive baseline (every rule, regex)', () => {
-    for (let i = 0; i < messages.length; i++) naive.classify(messages[i]);
+  bench.add('naive baseline (every rule, regex) + score', () => {
+    for (let i = 0; i < messages.length; i++) naive.classify(messages[i]!);
   });
   await bench.run();
 
-  console.log(`corpus ${corpus}: ${messages.length} messages, ` +
-    `parsed by ${parserName}; node ${process.version}`);
+  printContext('classify: rule match and risk score per message', corpus);
+  console.log('messages parsed beforehand by parseSyslog; the risk score ' +
+    'is part of classify (score.ts), timed with it');
   const rates = bench.tasks.map((task) => {
-    const r = task.result;
-    if (r.state !== 'completed') throw new Error(`${task.name}: ${r.state}`);
-    const perSecond = messages.length / (r.latency.mean / 1000);
-    console.log(`${task.name.padEnd(36)} ` +
-      `${Math.round(perSecond).toLocaleString('en-US').padStart(12)} msg/s ` +
-      `(${(r.latency.mean * 1e6 / messages.length).toFixed(0)} ns/msg, ` +
-      `±${r.latency.rme.toFixed(1)}%)`);
+    const perSecond = messages.length / secondsPerRun(task);
+    console.log(`${task.name.padEnd(44)} ${fmt(perSecond)} msg/s ` +
+      `(${(1e9 / perSecond).toFixed(0)} ns/msg, ${rmePercent(task)})`);
     return perSecond;
   });
-  console.log(`engine / baseline: ${(rates[0] / rates[1]).toFixed(1)}x`);
-}
-
-/** Uses the real parser when it is present, else the test splitter. */
-async function chooseParser(): Promise<{ fill: Fill; parserName: string }> {
-  const path = '../workers/parse/syslog.js';
-  try {
-    const mod = await import(path) as {
-      parseSyslog?: (text: string, receivedMs: number,
-        out: ParsedMessage) => void;
-    };
-    const parse = mod.parseSyslog;
-    if (typeof parse === 'function') {
-      return {
-        fill: (line, m) => parse(line, 0, m),
-        parserName: 'workers/parse/syslog.ts',
-      };
-    }
-  } catch {
-    // Not written yet: the header splitter is close enough for rules.
-  }
-  return {
-    fill: (line, m) => { fillMessage(line, m); },
-    parserName: 'test/workers/classify/message-helper.ts',
-  };
+  console.log(`engine / baseline: ${(rates[0]! / rates[1]!).toFixed(1)}x`);
 }
 
 /** Both classifiers must give the same rule for every message. */

@@ -4,20 +4,10 @@
  * into a string (what the worker must pay before parsing) and a
  * straightforward regex parser doing less work than ours.
  *
- *   npx tsx native-bench/parse.bench.ts
- *
- * SLUICE_PARSE_CORPUS names the corpus (default .tmp/corpus-50k.log);
- * when the file is missing a small synthetic one is written there.
+ *   npx tsx native-bench/parse.bench.ts [corpus.log]
  */
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
-import { Bench } from 'tinybench';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 import {
   ParseStatus,
@@ -25,76 +15,16 @@ import {
   type ParsedMessage,
 } from '../workers/parse/message.js';
 import { parseSyslog } from '../workers/parse/syslog.js';
+import { loadCorpus } from './corpus.js';
+import { newBench, printContext } from './report.js';
 
-const kCorpusPath = process.env.SLUICE_PARSE_CORPUS ?? '.tmp/corpus-50k.log';
-const kSyntheticLines = 50_000;
 const kBatch = 1000;
-const kBenchMs = Number(process.env.SLUICE_BENCH_MS ?? 3000);
-const kLf = 0x0a;
 
 /** Vendor fixtures: the hard variants, counted for parse coverage. */
 const kFixtureDir = new URL('../test/fixtures/', import.meta.url).pathname;
 
 /** The receive time the year of BSD timestamps is inferred from. */
 const kReceivedMs = Date.UTC(2024, 4, 14, 12);
-
-function loadCorpus(path: string): Buffer {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, syntheticCorpus(kSyntheticLines));
-    console.log(`wrote ${kSyntheticLines} synthetic lines to ${path}`);
-  }
-  return readFileSync(path);
-}
-
-/** A deterministic mix in the shapes the parser meets most. */
-function syntheticCorpus(count: number): string {
-  const lines: string[] = [];
-  for (let n = 0; n < count; n++) {
-    const sec = String(n % 60).padStart(2, '0');
-    const pid = 1000 + (n % 5000);
-    switch (n % 5) {
-      case 0:
-        lines.push(`<85>May 14 00:00:${sec} web-${n % 60}.example.com ` +
-          `sshd[${pid}]: Failed password for root from 192.0.2.${n % 250} ` +
-          `port ${pid * 7} ssh2`);
-        break;
-      case 1:
-        lines.push(`<166>May 14 2024 00:00:${sec} asa-fw01 : %ASA-4-106023: ` +
-          `Deny tcp src outside:198.51.100.${n % 250}/${pid} dst ` +
-          `inside:10.0.0.5/22 by access-group "OUTSIDE_IN"`);
-        break;
-      case 2:
-        lines.push(`<109>1 2024-05-14T00:00:${sec}.${pid}Z WS0${n % 9}.corp.` +
-          `example.com Microsoft-Windows-Security-Auditing ${pid} 4624 ` +
-          `[win@32473 EventID="4624" Channel="Security"] EventID=4624 ` +
-          `TargetUserName=user${n % 20} IpAddress=10.1.2.${n % 250}`);
-        break;
-      case 3:
-        lines.push(`<133>May 14 00:00:${sec} fgt-dc-01 fortigate: ` +
-          `date=2024-05-14 time=00:00:${sec} devname="fgt-dc-01" ` +
-          `srcip=10.0.3.${n % 250} dstip=203.0.113.${n % 250} action="deny"`);
-        break;
-      default:
-        lines.push(`<14>1 2024-05-14T00:00:${sec}.123456+02:00 app-1 ` +
-          `orders-svc ${pid} app - {"level":"info","msg":"request ` +
-          `completed","latency_ms":${n % 400}}`);
-    }
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Start offsets of each line, with one extra entry past the last. */
-function lineStarts(buf: Buffer): Uint32Array {
-  const starts: number[] = [0];
-  let i = buf.indexOf(kLf);
-  while (i >= 0) {
-    starts.push(i + 1);
-    i = buf.indexOf(kLf, i + 1);
-  }
-  if (starts[starts.length - 1] !== buf.length) starts.push(buf.length + 1);
-  return Uint32Array.from(starts);
-}
 
 const kRe5424 = new RegExp(
   '^<(\\d{1,3})>(\\d{1,2}) (\\S+) (\\S+) (\\S+) (\\S+) (\\S+) ' +
@@ -147,15 +77,9 @@ function okShare(
   return ok / lines.length;
 }
 
-const corpus = loadCorpus(kCorpusPath);
-const starts = lineStarts(corpus);
-const count = starts.length - 1;
-const lines: string[] = [];
-for (let n = 0; n < count; n++) {
-  lines.push(corpus.toString('utf8', starts[n], starts[n + 1] - 1));
-}
-console.log(`corpus ${kCorpusPath}: ${count} lines, ` +
-  `${(corpus.length / count).toFixed(1)} bytes per line`);
+const corpus = loadCorpus();
+const { buffer, lines, starts, ends } = corpus;
+const count = lines.length;
 
 const out = createMessage();
 const outRegex = createMessage();
@@ -169,12 +93,12 @@ function nextBatch(): number {
   return first;
 }
 
-const bench = new Bench({ time: kBenchMs, warmupTime: 500 });
+const bench = newBench();
 bench
   .add('baseline: decode frame to string', () => {
     const first = nextBatch();
     for (let n = first; n < first + kBatch && n < count; n++) {
-      sink += corpus.toString('utf8', starts[n], starts[n + 1] - 1).length;
+      sink += buffer.toString('utf8', starts[n], ends[n]).length;
     }
   })
   .add('baseline: regex parser on strings', () => {
@@ -194,7 +118,7 @@ bench
   .add('decode + parseSyslog', () => {
     const first = nextBatch();
     for (let n = first; n < first + kBatch && n < count; n++) {
-      const text = corpus.toString('utf8', starts[n], starts[n + 1] - 1);
+      const text = buffer.toString('utf8', starts[n], ends[n]);
       parseSyslog(text, kReceivedMs, out);
       sink += out.priority;
     }
@@ -217,6 +141,7 @@ const rows = bench.tasks.map((task) => {
     'rme %': Number(result.throughput.rme.toFixed(2)),
   };
 });
+printContext('parse: RFC 3164 / RFC 5424 per message', corpus);
 console.log(`1 op = ${kBatch} messages`);
 console.table(rows);
 
