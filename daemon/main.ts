@@ -29,6 +29,14 @@ export interface DaemonOptions {
 
 /** A probe goes through ring and worker this often; /health reads it. */
 const kProbeIntervalMs = 1000;
+/**
+ * At shutdown, open connections are read until no input has come for
+ * this long, so what a client sent just before the signal is not left
+ * in the kernel's buffers...
+ */
+const kDrainQuietMs = 250;
+/** ... but a sender that never pauses cannot hold the daemon up longer. */
+const kDrainTimeoutMs = 10_000;
 
 /**
  * Starts sluice: validates the configuration before any socket opens,
@@ -199,6 +207,8 @@ async function run(
     clearInterval(probeTimer);
     http.close();
 
+    for (const l of listeners) l.stopAccepting();
+    await quiet(listeners);
     await Promise.all(listeners.map((l) => l.pause()));
     await waitForTasks();
     for (const l of listeners) l.finish();
@@ -222,6 +232,17 @@ async function run(
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   void (http as HttpServer);
+}
+
+/** Resolves once no listener has had input for kDrainQuietMs. */
+async function quiet(listeners: Listener[]): Promise<void> {
+  const deadline = Date.now() + kDrainTimeoutMs;
+  for (;;) {
+    const last = Math.max(0, ...listeners.map((l) => l.lastInputMs()));
+    const wait = last + kDrainQuietMs - Date.now();
+    if (wait <= 0 || Date.now() >= deadline) return;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 50)));
+  }
 }
 
 function liveThreads(pool: Piscina): Set<number> {

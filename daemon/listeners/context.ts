@@ -17,6 +17,13 @@ export interface Listener {
   readonly name: string;
   readonly protocol: 'udp' | 'tcp' | 'tls';
   readonly port: number;
+  /** Refuses new connections; open ones keep being read. */
+  stopAccepting(): void;
+  /**
+   * When input last arrived (ms); now while a connection waits for ring
+   * space, since the sender is not idle then, only held back.
+   */
+  lastInputMs(): number;
   /** Stops accepting and reading; held frames stay until `finish`. */
   pause(): Promise<void>;
   /** True once every frame read from a socket is in the ring. */

@@ -13,6 +13,8 @@ export class StreamConnection {
   private readonly decoder: FrameDecoder;
   private blocked = false;
   private ended = false;
+  /** Receive time of the last read, for the quiet check at shutdown. */
+  lastInputMs = 0;
   private endFlags = 0;
 
   constructor(
@@ -32,6 +34,11 @@ export class StreamConnection {
     });
     socket.on('error', () =>
       ctx.counters.addGlobal(GlobalCounter.connectionErrors, 1));
+  }
+
+  /** Waiting for ring space: input is held back, not over. */
+  get blockedNow(): boolean {
+    return this.blocked;
   }
 
   /** Every byte read so far is in the ring (or was a partial frame). */
@@ -60,6 +67,7 @@ export class StreamConnection {
   }
 
   private onData(chunk: Buffer): void {
+    this.lastInputMs = Date.now();
     if (this.decoder.push(chunk)) return;
     this.block();
   }

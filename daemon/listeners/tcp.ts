@@ -59,12 +59,21 @@ export async function startStreamListener(
     name: config.name,
     protocol: config.protocol,
     port,
+    stopAccepting() {
+      // Open connections keep the server alive until they end: no wait.
+      server.close();
+    },
+    lastInputMs() {
+      let last = 0;
+      for (const conn of connections) {
+        if (conn.blockedNow) return Date.now();
+        last = Math.max(last, conn.lastInputMs);
+      }
+      return last;
+    },
     async pause() {
-      const closed = new Promise<void>((resolve) => server.close(() =>
-        resolve()));
+      if (server.listening) server.close();
       for (const conn of connections) conn.pause();
-      // Connections keep the server open until they end; do not wait.
-      void closed;
     },
     settled() {
       for (const conn of connections) if (!conn.settled) return false;

@@ -53,7 +53,9 @@ export async function startUdpListener(
     return source;
   };
 
+  let lastInputMs = 0;
   socket.on('message', (msg: Buffer, rinfo: RemoteInfo) => {
+    lastInputMs = Date.now();
     const source = sourceOf(rinfo.address);
     const tenant = source.tenant;
     if (tenant < 0) {
@@ -97,6 +99,8 @@ export async function startUdpListener(
     name: config.name,
     protocol: 'udp',
     port,
+    stopAccepting() {},
+    lastInputMs: () => lastInputMs,
     async pause() {
       await new Promise<void>((resolve) => socket.close(() => resolve()));
     },
