@@ -29,16 +29,20 @@ run: install build certs
 
 install: $(INSTALL_STAMP)
 
+# build-deps first: npm ci builds the addon, which wants liblz4's headers.
 $(INSTALL_STAMP): package.json package-lock.json
+	bash scripts/build-deps.sh
 	$(NPM) ci --no-audit --no-fund
 	touch $@
 
 build: $(BUILD_STAMP) $(ADDON_STAMP)
 
-# npm ci builds the addon through the package's install script; this
-# rebuilds it when its source changes. Without a compiler the script
-# warns and the daemon hashes with node:crypto instead.
-$(ADDON_STAMP): $(INSTALL_STAMP) binding.gyp workers/hash/sha256_batch.c
+# npm ci builds the addons through the package's install script; this
+# rebuilds them when a source changes or liblz4's headers appear. Without
+# a compiler the script warns, and the daemon hashes with node:crypto and
+# compresses with lz4-napi instead.
+$(ADDON_STAMP): $(INSTALL_STAMP) binding.gyp workers/hash/sha256_batch.c \
+  workers/encode/lz4_block.c $(wildcard /usr/include/lz4.h)
 	$(NPM) run install
 	mkdir -p build
 	touch $@

@@ -1,7 +1,7 @@
 import { endianness } from 'node:os';
-import { compressSync } from 'lz4-napi';
 import type { EventRow } from './row.js';
 import { crc32 } from './crc32.js';
+import { compressColumn } from './lz4.js';
 import {
   Codec,
   columnTypes,
@@ -263,7 +263,7 @@ export class BlockBuilder {
     const raws: number[] = [];
     const add = (raw: Buffer): void => {
       raws.push(raw.length);
-      payloads.push(compressSync(raw));
+      payloads.push(compressColumn(raw));
     };
 
     // Same order as columnTypes in format.ts.

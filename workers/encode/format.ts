@@ -97,8 +97,8 @@ export const enum ColumnType {
 export const enum Codec {
   none = 0,
   /**
-   * lz4-napi `compressSync` output: u32 raw length, then one LZ4 block
-   * (the LZ4 block format, not the frame format).
+   * u32 raw length, then one LZ4 block (the LZ4 block format, not the
+   * frame format), as lz4-napi's `compressSync` lays it out.
    */
   lz4 = 1,
 }
