@@ -14,7 +14,11 @@ export interface Options {
   listeners?: ListenerOptions[];
   http?: { host?: string; port?: number };
   tenants?: TenantOptions[];
-  storage?: { fsync_interval_ms?: number; idle_close_ms?: number };
+  storage?: {
+    fsync_interval_ms?: number;
+    idle_close_ms?: number;
+    max_open_segments?: number;
+  };
   pipeline?: {
     workers?: number;
     ring_bytes?: number;
@@ -72,7 +76,11 @@ export interface ResolvedConfig {
   listeners: ResolvedListener[];
   http: { host: string; port: number };
   tenants: ResolvedTenant[];
-  storage: { fsyncIntervalMs: number; idleCloseMs: number };
+  storage: {
+    fsyncIntervalMs: number;
+    idleCloseMs: number;
+    maxOpenSegments: number;
+  };
   pipeline: {
     workers: number;
     ringBytes: number;
@@ -102,7 +110,11 @@ const kDefaults = {
     sources: ['127.0.0.0/8', '::1/128'],
     certificate_subjects: ['CN=sluice-dev-collector'],
   }],
-  storage: { fsync_interval_ms: 1000, idle_close_ms: 5 * 60 * 1000 },
+  storage: {
+    fsync_interval_ms: 1000,
+    idle_close_ms: 5 * 60 * 1000,
+    max_open_segments: 128,
+  },
   pipeline: {
     workers: 2,
     ring_bytes: 64 * 1024 * 1024,
@@ -206,6 +218,7 @@ export function resolveConfig(
     storage: {
       fsyncIntervalMs: storage.fsync_interval_ms,
       idleCloseMs: storage.idle_close_ms,
+      maxOpenSegments: storage.max_open_segments,
     },
     pipeline: {
       workers: pipeline.workers,

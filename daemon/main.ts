@@ -113,6 +113,7 @@ async function run(
     dataDir: config.dataDir,
     fsyncIntervalMs: config.storage.fsyncIntervalMs,
     idleCloseMs: config.storage.idleCloseMs,
+    maxOpenSegments: config.storage.maxOpenSegments,
     onError: (err) => log.error({ err }, 'segment write failed'),
     // Stored means in the file: counted when the write lands, not queued.
     onWritten: (tenant, rows) => counters.addTenant(

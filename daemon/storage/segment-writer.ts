@@ -35,6 +35,12 @@ export interface SegmentStoreOptions {
    */
   idleCloseMs?: number;
   /**
+   * Segments open for append at once, default 128. Opening one more
+   * closes the least recently appended, so a sender whose timestamps
+   * span thousands of hours cannot use up the process's descriptors.
+   */
+  maxOpenSegments?: number;
+  /**
    * Called for each failed file operation. The blocks queued for that
    * segment are lost; the next block for its hour opens a new file.
    */
@@ -49,6 +55,7 @@ interface ResolvedOptions {
   dataDir: string;
   fsyncIntervalMs: number;
   idleCloseMs: number;
+  maxOpenSegments: number;
   onError: ((err: Error) => void) | undefined;
   onWritten: ((tenant: string, rows: number) => void) | undefined;
   onLost: ((tenant: string, rows: number) => void) | undefined;
@@ -64,6 +71,7 @@ export interface SegmentStoreStats {
 
 const kDefaultFsyncMs = 1000;
 const kDefaultIdleCloseMs = 60_000;
+const kDefaultMaxOpenSegments = 128;
 
 /** libuv writes at most IOV_MAX buffers per call; stay well below it. */
 const kMaxBuffersPerWrite = 256;
@@ -157,7 +165,12 @@ export class SegmentStore {
 
     const key = `${tenant}\0${hourStartMs}`;
     let seg = this.segments.get(key);
-    if (seg === undefined) seg = this.openSegment(key, tenant, hourStartMs);
+    if (seg === undefined) {
+      if (this.segments.size >= this.options.maxOpenSegments) {
+        this.retire(this.leastRecent());
+      }
+      seg = this.openSegment(key, tenant, hourStartMs);
+    }
 
     seg.offsets.push(seg.queuedEnd);
     seg.lengths.push(block.length);
@@ -348,6 +361,16 @@ export class SegmentStore {
     void done.finally(() => this.closing.delete(done));
   }
 
+  private leastRecent(): Segment {
+    let oldest: Segment | undefined;
+    for (const seg of this.segments.values()) {
+      if (oldest === undefined || seg.lastAppendMs < oldest.lastAppendMs) {
+        oldest = seg;
+      }
+    }
+    return oldest!;
+  }
+
   private tick(now: number): void {
     for (const seg of [...this.segments.values()]) {
       const hourEnd = seg.hourStartMs + kHourMs;
@@ -394,6 +417,8 @@ function resolve(options: SegmentStoreOptions): ResolvedOptions {
     dataDir: options.dataDir,
     fsyncIntervalMs: Math.max(1, fsyncIntervalMs),
     idleCloseMs,
+    maxOpenSegments: Math.max(1, options.maxOpenSegments ??
+      kDefaultMaxOpenSegments),
     onError: options.onError,
     onWritten: options.onWritten,
     onLost: options.onLost,

@@ -176,4 +176,24 @@ test('blocks written before kill -9 survive without a footer', async (c) => {
   assert.is(await countEvents(c.dir, 'acme'), 5);
 });
 
+test('opening one segment too many closes the least recently written',
+  async (c) => {
+    const s = new SegmentStore({ dataDir: c.dir, maxOpenSegments: 2 });
+    const block = (hour: number) => encode([makeRow({ time: hour })]);
+    s.append('acme', kHour10, block(kHour10));
+    await sleep(5);
+    s.append('acme', kHour10 + 3_600_000, block(kHour10 + 3_600_000));
+    await sleep(5);
+    s.append('acme', kHour10 + 7_200_000, block(kHour10 + 7_200_000));
+    assert.is(s.stats().openSegments, 2);
+    await s.flush();
+
+    const [first] = readdirSync(hourDir(c.dir));
+    const reader = await SegmentReader.open(join(hourDir(c.dir), first));
+    assert.is(reader.info.hasFooter, true, 'the oldest got its footer');
+    await reader.close();
+    await s.close();
+    assert.is(await countEvents(c.dir, 'acme'), 3);
+  });
+
 test.run();
