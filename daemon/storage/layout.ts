@@ -67,7 +67,11 @@ export function parseDayName(name: string): number | undefined {
   const m = kDayName.exec(name);
   if (m === null) return undefined;
 
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // Date.UTC maps years 0-99 to 1900-1999; setUTCFullYear does not, and
+  // RFC 5424 allows any four-digit year.
+  const date = new Date(0);
+  date.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const ms = date.getTime();
   return dayName(ms) === name ? ms : undefined;
 }
 
