@@ -60,7 +60,8 @@ function readPri(t: string, i: number): number {
  * a message whose relay supplies the missing TIMESTAMP, and the PRI
  * proves it is syslog. Its timestamp stays NaN (readers fall back to
  * the receive time). BSD times without a zone are taken as UTC, and a
- * missing year is the one that puts the event nearest `receivedMs`.
+ * missing year is the latest that does not put the event after
+ * `receivedMs` (see nearestYearMs).
  *
  * @param text - One frame as UTF-8 text, framing and trailing LF/CR/NUL
  *   already removed.

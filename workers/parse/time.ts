@@ -350,9 +350,21 @@ let cachedDay = NaN;
 let cachedYear = 0;
 
 /**
- * The year that puts month/day/time closest to the receive time. BSD
- * timestamps carry no year (RFC 3164 4.1.2), so a message stamped Dec 31
- * and received on Jan 1 belongs to the year before.
+ * How far past the receive time a year-less timestamp may lie and still
+ * be taken as this year: clock skew plus a zone-less local time up to
+ * UTC+14 read as UTC.
+ */
+const kFutureSlackMs = 2 * kMsPerDay;
+/** Feb 29 needs a leap year; one lies within any eight years. */
+const kYearsBack = 8;
+
+/**
+ * The latest year that puts month/day/time no later than the receive
+ * time (plus a small slack). BSD timestamps carry no year (RFC 3164
+ * 4.1.2), and a log line describes the past: `Mar 1` received in
+ * December is this March, not next; `Dec 31` received on Jan 1 is last
+ * year's; `Jan 1 00:00:03` received at Dec 31 23:59:59 from a clock
+ * running ahead is next year's. Feb 29 goes to the last leap year.
  */
 export function nearestYearMs(
   month: number,
@@ -369,18 +381,12 @@ export function nearestYearMs(
     cachedYear = yearOfMs(received);
   }
 
-  let best = NaN;
-  let bestGap = Infinity;
-  for (let y = cachedYear - 1; y <= cachedYear + 1; y++) {
+  for (let y = cachedYear + 1; y >= cachedYear - kYearsBack; y--) {
     if (day > daysInMonth(y, month)) continue;
     const ms = daysFromCivil(y, month, day) * kMsPerDay + msOfDay;
-    const gap = Math.abs(ms - received);
-    if (gap < bestGap) {
-      best = ms;
-      bestGap = gap;
-    }
+    if (ms <= received + kFutureSlackMs) return ms;
   }
-  return best;
+  return NaN;
 }
 
 /**
@@ -389,7 +395,7 @@ export function nearestYearMs(
  * a year before the month (`2024 Mmm dd hh:mm:ss`) or after the day
  * (`Mmm dd 2024 hh:mm:ss`, Cisco ASA), fractional seconds, and after the
  * time a zone (`UTC`, `CEST`, `TZ-6`, `+02:00`) and/or a year. Without a
- * year the one nearest `receivedMs` is used; without a zone, UTC.
+ * year the latest not after `receivedMs` is used; without a zone, UTC.
  */
 export function scanBsdTimestamp(
   t: string,

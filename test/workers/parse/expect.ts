@@ -7,7 +7,7 @@ import {
 import { parseSyslog } from '../../../workers/parse/syslog.js';
 
 /** The receive time the tests parse against: 2024-05-14 12:00:00 UTC. */
-export const kReceived = Date.UTC(2024, 4, 14, 12);
+export const kReceived = Date.UTC(2024, 11, 4, 12);
 
 const reused = createMessage();
 

@@ -371,4 +371,20 @@ test('a timestamp-like word that runs on is not a timestamp', () => {
   assert.is(parse('Feb 30 2024 10:11:12 h a: x').status, ParseStatus.error);
 });
 
+test('Feb 29 without a year goes to the last leap year', () => {
+  const m = parse('<13>Feb 29 12:00:00 leap3164 app: leap day',
+    Date.UTC(2026, 11, 4));
+  assert.is(m.timestamp, Date.UTC(2024, 1, 29, 12));
+  assert.is(m.hostname, 'leap3164');
+  assert.is(m.appname, 'app');
+  assert.is(m.message, 'leap day');
+});
+
+test('a year-less date later in the year than receipt is last year', () => {
+  const m = parse('<14>Jun  4 10:00:00 host57 app: x', Date.UTC(2026, 11, 4));
+  assert.is(m.timestamp, Date.UTC(2026, 5, 4, 10));
+  const early = parse('<14>Dec 20 10:00:00 h app: x', Date.UTC(2027, 0, 5));
+  assert.is(early.timestamp, Date.UTC(2026, 11, 20, 10));
+});
+
 test.run();

@@ -36,13 +36,26 @@ test('yearOfMs at year edges', () => {
   assert.is(yearOfMs(0), 1970);
 });
 
-test('nearestYearMs across the new year both ways', () => {
+test('nearestYearMs: the latest year not in the future', () => {
   assert.is(nearestYearMs(12, 31, 0, Date.UTC(2025, 0, 1)),
     Date.UTC(2024, 11, 31));
   assert.is(nearestYearMs(1, 1, 0, Date.UTC(2024, 11, 31)),
-    Date.UTC(2025, 0, 1));
+    Date.UTC(2025, 0, 1), 'a clock a little ahead at the new year');
   assert.is(nearestYearMs(6, 1, 0, Date.UTC(2024, 4, 1)),
-    Date.UTC(2024, 5, 1));
+    Date.UTC(2023, 5, 1), 'June received in May is last June');
+  assert.is(nearestYearMs(3, 1, 0, Date.UTC(2026, 11, 4)),
+    Date.UTC(2026, 2, 1), 'March received in December is this March');
+  assert.is(nearestYearMs(12, 5, 0, Date.UTC(2026, 11, 4)),
+    Date.UTC(2026, 11, 5), 'a day ahead: clock skew or a local zone');
+  assert.is(nearestYearMs(12, 7, 0, Date.UTC(2026, 11, 4)),
+    Date.UTC(2025, 11, 7), 'three days ahead is last year');
+});
+
+test('nearestYearMs puts Feb 29 in the last leap year', () => {
+  assert.is(nearestYearMs(2, 29, 43_200_000, Date.UTC(2026, 11, 4)),
+    Date.UTC(2024, 1, 29, 12));
+  assert.is(nearestYearMs(2, 29, 0, Date.UTC(2024, 2, 1)),
+    Date.UTC(2024, 1, 29));
 });
 
 test('scanIsoTimestamp stops where the timestamp ends', () => {
