@@ -39,6 +39,7 @@ export interface ListenerOptions {
   tenant?: string;
   tls?: { cert: string; key: string; ca: string; min_version?: TlsVersion };
   receive_buffer_bytes?: number;
+  max_connections?: number;
 }
 
 type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
@@ -60,6 +61,8 @@ export interface ResolvedListener {
     cert: string; key: string; ca: string; minVersion: TlsVersion;
   } | undefined;
   receiveBufferBytes: number;
+  /** TCP and TLS: connections beyond this are closed and counted. */
+  maxConnections: number;
 }
 
 export interface ResolvedTenant {
@@ -125,6 +128,12 @@ const kDefaults = {
 
 /** A UDP socket's default receive buffer is too small for bursts. */
 const kDefaultReceiveBuffer = 8 * 1024 * 1024;
+/**
+ * Open connections per TCP or TLS listener. Collectors hold few long
+ * connections each; the bound keeps a misbehaving client from taking all
+ * of the process's descriptors.
+ */
+const kDefaultMaxConnections = 1000;
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 
@@ -197,13 +206,16 @@ export function resolveConfig(
 
   const tenants = (o.tenants ?? kDefaults.tenants).map(resolveTenant);
   const names = tenants.map((t) => t.name);
-  unique(names, 'tenants');
+  // Tenants name folders; "Acme" and "acme" would share one on some disks.
+  unique(names.map((n) => n.toLowerCase()), 'tenants');
 
   const listeners = o.listeners === undefined ?
     kDefaults.listeners.map((l, i) =>
       resolveListener(l, i, names, defaultsBase)) :
     o.listeners.map((l, i) => resolveListener(l, i, names, base));
   unique(listeners.map((l) => l.name), 'listeners');
+  const http = { ...kDefaults.http, ...o.http };
+  checkPorts(listeners, http);
 
   const storage = { ...kDefaults.storage, ...o.storage };
   const pipeline = { ...kDefaults.pipeline, ...o.pipeline };
@@ -213,7 +225,7 @@ export function resolveConfig(
     maxMessageBytes: o.max_message_bytes ?? kDefaults.max_message_bytes,
     logLevel: o.log_level ?? kDefaults.log_level,
     listeners,
-    http: { ...kDefaults.http, ...o.http },
+    http,
     tenants,
     storage: {
       fsyncIntervalMs: storage.fsync_interval_ms,
@@ -241,6 +253,35 @@ function unique(names: string[], key: string): void {
   }
 }
 
+const kWildcards = new Set(['0.0.0.0', '::', '']);
+
+/**
+ * Two sockets on one port fail at bind time, after other listeners have
+ * opened; this finds the clash first. TCP and TLS listeners and the HTTP
+ * endpoint share the TCP port space, UDP has its own.
+ */
+function checkPorts(
+  listeners: ResolvedListener[], http: { host: string; port: number },
+): void {
+  const bound = listeners.map((l) => ({
+    what: `listeners ${l.name}`, udp: l.protocol === 'udp', host: l.host,
+    port: l.port,
+  }));
+  bound.push({ what: 'http', udp: false, host: http.host, port: http.port });
+
+  for (let i = 0; i < bound.length; i++) {
+    for (let j = i + 1; j < bound.length; j++) {
+      const a = bound[i]!;
+      const b = bound[j]!;
+      if (a.port === 0 || a.port !== b.port || a.udp !== b.udp) continue;
+      if (a.host !== b.host && !kWildcards.has(a.host) &&
+          !kWildcards.has(b.host)) continue;
+      throw new SluiceError(codes.configInvalid, `${b.what}: port ` +
+        `${b.port} is already taken by ${a.what}; each needs its own`);
+    }
+  }
+}
+
 function resolveListener(
   l: ListenerOptions, i: number, tenants: string[], base: string,
 ): ResolvedListener {
@@ -252,6 +293,14 @@ function resolveListener(
   if (l.protocol !== 'tls' && l.tls !== undefined) {
     throw new SluiceError(codes.configInvalid,
       `${key}.tls: only a listener with protocol tls takes a tls block`);
+  }
+  if (l.protocol !== 'udp' && l.receive_buffer_bytes !== undefined) {
+    throw new SluiceError(codes.configInvalid, `${key}.receive_buffer_bytes:` +
+      ' only a udp listener takes it (TCP has flow control)');
+  }
+  if (l.protocol === 'udp' && l.max_connections !== undefined) {
+    throw new SluiceError(codes.configInvalid,
+      `${key}.max_connections: a udp listener has no connections`);
   }
 
   let tenant = -1;
@@ -277,6 +326,7 @@ function resolveListener(
       minVersion: l.tls.min_version ?? 'TLSv1.2',
     },
     receiveBufferBytes: l.receive_buffer_bytes ?? kDefaultReceiveBuffer,
+    maxConnections: l.max_connections ?? kDefaultMaxConnections,
   };
 }
 

@@ -35,8 +35,10 @@ export const enum GlobalCounter {
   storedBytes = 9,
   dropEmpty = 10,
   connectionErrors = 11,
+  refusedLimit = 12,
+  queriesRefused = 13,
 }
-export const kGlobalCounters = 12;
+export const kGlobalCounters = 14;
 
 export function createCounterBuffer(tenants: number): SharedArrayBuffer {
   const n = tenants * kTenantCounters + kGlobalCounters;

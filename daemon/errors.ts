@@ -13,6 +13,7 @@ export const codes = {
   storageCorrupt: 'SLUICE_ERR_STORAGE_CORRUPT',
   storageVersion: 'SLUICE_ERR_STORAGE_VERSION',
   queryInvalid: 'SLUICE_ERR_QUERY_INVALID',
+  queryBusy: 'SLUICE_ERR_QUERY_BUSY',
   rulesInvalid: 'SLUICE_ERR_RULES_INVALID',
   worker: 'SLUICE_ERR_WORKER',
 } as const;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { Piscina } from 'piscina';
 import type { Logger } from 'pino';
 import { loadRules } from '../workers/classify/rules.js';
@@ -57,6 +57,7 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<void> {
     for (const l of config.listeners) {
       if (l.tls !== undefined) tls.set(l, readTlsMaterial(l));
     }
+    prepareDataDir(config.dataDir);
   } catch (err) {
     bootLog.fatal({ err }, 'cannot start');
     fail(err, 2);
@@ -71,6 +72,16 @@ export async function startDaemon(options: DaemonOptions = {}): Promise<void> {
   }
 }
 
+function prepareDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new SluiceError(codes.configInvalid, `data_dir: ${dir} cannot ` +
+      `be used as a writable folder: ${(err as Error).message}`);
+  }
+}
+
 /** Start-up errors also go to stderr as one plain line for people. */
 function fail(err: unknown, status: number): never {
   const e = err as { code?: string; message?: string };
@@ -82,7 +93,9 @@ async function run(
   config: ResolvedConfig, tls: Map<ResolvedListener, TlsMaterial>,
   log: Logger,
 ): Promise<void> {
-  mkdirSync(config.dataDir, { recursive: true });
+  if (config.listeners.length === 0) {
+    log.warn({}, 'no listeners configured: nothing will be received');
+  }
   const tenantNames = config.tenants.map((t) => t.name);
   const tenants = new TenantMap(config.tenants);
 
@@ -183,7 +196,7 @@ async function run(
       ...storageGauges(store),
       connections: listeners.reduce((n, l) => n + l.connections(), 0),
     }),
-    events: (params) => searchEvents(params, config, pool),
+    events: (params) => searchEvents(params, config, pool, counters),
   }, log);
   log.info({ dataDir: config.dataDir, workers: config.pipeline.workers,
     tenants: tenantNames }, 'ready');
@@ -259,9 +272,27 @@ function storageGauges(store: SegmentStore) {
   };
 }
 
+/**
+ * Searches run in the worker pool; more than this many at once would
+ * take the workers from ingestion, so further ones get 429.
+ */
+const kMaxConcurrentQueries = 2;
+/** The HTTP API returns at most this many events per request. */
+const kMaxHttpLimit = 10_000;
+let queriesRunning = 0;
+
 async function searchEvents(
   params: URLSearchParams, config: ResolvedConfig, pool: Piscina,
+  counters: Counters,
 ): Promise<{ status: number; body: string }> {
+  if (queriesRunning >= kMaxConcurrentQueries) {
+    counters.addGlobal(GlobalCounter.queriesRefused, 1);
+    return {
+      status: 429,
+      body: JSON.stringify({ error: { code: codes.queryBusy, message:
+        `${kMaxConcurrentQueries} searches are running; retry shortly` } }),
+    };
+  }
   let q;
   try {
     q = eventQuery(params, config);
@@ -272,7 +303,13 @@ async function searchEvents(
       body: JSON.stringify({ error: { code: e.code, message: e.message } }),
     };
   }
-  const body = await pool.run(q, { name: 'query' }) as string;
+  queriesRunning++;
+  let body: string;
+  try {
+    body = await pool.run(q, { name: 'query' }) as string;
+  } finally {
+    queriesRunning--;
+  }
   const status = body.startsWith('{"error"') ?
     (body.includes(codes.queryInvalid) ? 400 : 500) : 200;
   return { status, body };
@@ -288,29 +325,35 @@ function eventQuery(params: URLSearchParams, config: ResolvedConfig) {
       throw new SluiceError(codes.queryInvalid, `${key}: unknown ` +
         `parameter; known: ${[...kEventParams].join(', ')}`);
     }
+    if (params.getAll(key).length > 1) {
+      throw new SluiceError(codes.queryInvalid,
+        `${key}: given more than once`);
+    }
   }
   const tenant = params.get('tenant');
   if (tenant === null || !config.tenants.some((t) => t.name === tenant)) {
     throw new SluiceError(codes.queryInvalid,
       `tenant: "${tenant ?? ''}" is not a configured tenant`);
   }
-  const num = (key: string): number | undefined => {
+  const num = (key: string, max: number): number | undefined => {
     const v = params.get(key);
     if (v === null || v === '') return undefined;
-    const n = Number(v);
-    if (!Number.isFinite(n)) {
+    const n = /^\d{1,9}$/.test(v) ? Number(v) : NaN;
+    if (!(n <= max)) {
       throw new SluiceError(codes.queryInvalid,
-        `${key}: "${v}" is not a number`);
+        `${key}: "${v}" is not a whole number from 0 to ${max}`);
     }
     return n;
   };
   const time = (key: string): number | undefined => {
     const v = params.get(key);
     if (v === null || v === '') return undefined;
-    const n = /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+    // A time without a zone would be read as the server's local time.
+    const zoned = /^\d{4}-\d\d-\d\d(T.*(Z|[+-]\d\d:?\d\d))?$/i.test(v);
+    const n = /^\d+$/.test(v) ? Number(v) : zoned ? Date.parse(v) : NaN;
     if (Number.isNaN(n)) {
       throw new SluiceError(codes.queryInvalid, `${key}: "${v}" is not ` +
-        'an ISO 8601 time or milliseconds since the epoch');
+        'an ISO 8601 time with a zone (Z or +hh:mm) or ms since the epoch');
     }
     return n;
   };
@@ -325,8 +368,8 @@ function eventQuery(params: URLSearchParams, config: ResolvedConfig) {
     host: str('host'),
     app: str('app'),
     category: str('category'),
-    minScore: num('min_score'),
+    minScore: num('min_score', 100),
     contains: str('contains'),
-    limit: num('limit'),
+    limit: num('limit', kMaxHttpLimit),
   };
 }

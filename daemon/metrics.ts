@@ -147,7 +147,9 @@ export class Metrics {
     `sluice_connections_refused_total{reason="no_tenant"} ` +
       c.global(GlobalCounter.refusedNoTenant),
     `sluice_connections_refused_total{reason="tls_handshake"} ` +
-      c.global(GlobalCounter.refusedTls));
+      c.global(GlobalCounter.refusedTls),
+    `sluice_connections_refused_total{reason="max_connections"} ` +
+      c.global(GlobalCounter.refusedLimit));
 
     const gauge = (name: string, help: string, value: number): void => {
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`,
@@ -163,6 +165,8 @@ export class Metrics {
       'connections.', c.global(GlobalCounter.connectionErrors));
     counter('sluice_batches_total', 'Ring batches processed by workers.',
       c.global(GlobalCounter.batches));
+    counter('sluice_queries_refused_total', 'Event searches refused ' +
+      'because too many were running.', c.global(GlobalCounter.queriesRefused));
     counter('sluice_stored_bytes_total', 'Compressed bytes written to ' +
       'segment files.', c.global(GlobalCounter.storedBytes));
     gauge('sluice_connections', 'Open TCP and TLS connections.',

@@ -4,6 +4,12 @@ import {
   loadUws, type HttpRequest, type HttpResponse, type us_listen_socket,
 } from './uws.js';
 
+const kStatusLines: Record<number, string> = {
+  200: '200 OK',
+  400: '400 Bad Request',
+  429: '429 Too Many Requests',
+};
+
 /** A probe older than this makes /health answer 503. */
 export const kHealthWindowMs = 5000;
 
@@ -82,8 +88,7 @@ function serveEvents(
   handlers.events(params).then(({ status, body }) => {
     if (aborted) return;
     res.cork(() => {
-      res.writeStatus(status === 200 ? '200 OK' :
-        status === 400 ? '400 Bad Request' : '500 Internal Server Error')
+      res.writeStatus(kStatusLines[status] ?? '500 Internal Server Error')
         .writeHeader('content-type', 'application/json')
         .end(body);
     });

@@ -1,5 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import {
+  createSecureContext, createServer as createTlsServer, type TLSSocket,
+} from 'node:tls';
 import { readFileSync } from 'node:fs';
 import type { ResolvedListener } from '../config.js';
 import { GlobalCounter } from '../counters.js';
@@ -49,7 +51,14 @@ export async function startStreamListener(
     createServer((socket) => accept(socket, config.tenant >= 0 ?
       config.tenant : ctx.tenants.bySource(plainAddress(socket.remoteAddress))));
 
+  // Beyond the limit Node closes new connections and emits 'drop'.
+  server.maxConnections = config.maxConnections;
+  server.on('drop', () =>
+    ctx.counters.addGlobal(GlobalCounter.refusedLimit, 1));
   await listen(server, config);
+  // After listening, accept errors must not crash the daemon.
+  server.on('error', (err) => ctx.log.error({ listener: config.name, err },
+    'listener error'));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   ctx.log.info({ listener: config.name, protocol: config.protocol,
@@ -109,9 +118,18 @@ export function readTlsMaterial(config: ResolvedListener): TlsMaterial {
         '; the development material comes from "make certs" (.dev/)');
     }
   };
-  return {
+  const material = {
     cert: read('cert', t.cert), key: read('key', t.key), ca: read('ca', t.ca),
   };
+  try {
+    createSecureContext(material);
+  } catch (err) {
+    throw new SluiceError(codes.tlsMaterial,
+      `listeners ${config.name}: tls.cert ${t.cert}, tls.key ${t.key} ` +
+      `and tls.ca ${t.ca} do not make a usable TLS setup: ` +
+      (err as Error).message);
+  }
+  return material;
 }
 
 function tlsServer(

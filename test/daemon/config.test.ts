@@ -65,6 +65,34 @@ test('cross-field checks: tls block, tenant names, CIDRs', () => {
     'tenants: the name "a" is used twice; names must be unique');
 });
 
+test('two listeners on one port are refused before binding', () => {
+  rejects({ listeners: [
+    { name: 'a', protocol: 'tcp', port: 7000 },
+    { name: 'b', protocol: 'tls', port: 7000, host: '0.0.0.0',
+      tls: { cert: 'c', key: 'k', ca: 'ca' } },
+  ] }, 'listeners b: port 7000 is already taken by listeners a; each ' +
+    'needs its own');
+  rejects({ listeners: [{ name: 'a', protocol: 'tcp', port: 9514 }] },
+    'http: port 9514 is already taken by listeners a; each needs its own');
+  const ok = resolveConfig({ listeners: [
+    { name: 'u', protocol: 'udp', port: 7000 },
+    { name: 't', protocol: 'tcp', port: 7000 },
+    { name: 'x', protocol: 'tcp', port: 7000, host: '127.0.0.2' },
+  ] }, '/base');
+  assert.is(ok.listeners.length, 3, 'UDP and TCP, or two hosts, may share');
+});
+
+test('keys that do not fit the listener or tenant are refused', () => {
+  rejects({ listeners: [{ name: 't', protocol: 'tcp', port: 1,
+    receive_buffer_bytes: 1048576 }] }, 'listeners.0.receive_buffer_bytes:' +
+    ' only a udp listener takes it (TCP has flow control)');
+  rejects({ listeners: [{ name: 'u', protocol: 'udp', port: 1,
+    max_connections: 5 }] },
+  'listeners.0.max_connections: a udp listener has no connections');
+  rejects({ tenants: [{ name: 'Acme' }, { name: 'acme' }] },
+    'tenants: the name "acme" is used twice; names must be unique');
+});
+
 test('a YAML file resolves paths against its own folder', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-config-'));
   const path = join(dir, 'sluice.yaml');

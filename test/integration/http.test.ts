@@ -81,6 +81,19 @@ test('GET /api/v1/events refuses unknown parameters and tenants',
         'host, app, category, min_score, contains, limit',
     } });
 
+    for (const [query, message] of [
+      ['limit=1e3', 'limit: "1e3" is not a whole number from 0 to 10000'],
+      ['limit=10001',
+        'limit: "10001" is not a whole number from 0 to 10000'],
+      ['from=2026-12-04T10:00:00', 'from: "2026-12-04T10:00:00" is not an ' +
+        'ISO 8601 time with a zone (Z or +hh:mm) or ms since the epoch'],
+      ['app=a&app=b', 'app: given more than once'],
+    ]) {
+      const bad = await daemon.get(`/api/v1/events?tenant=default&${query}`);
+      assert.is(bad.status, 400, query);
+      assert.is(JSON.parse(bad.body).error.message, message);
+    }
+
     const tenant = await daemon.get('/api/v1/events?tenant=nobody');
     assert.is(tenant.status, 400);
     assert.is(JSON.parse(tenant.body).error.message,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freePorts } from '../helpers/ports.js';
+import { packageRoot } from '../../daemon/paths.js';
 import { runCliRaw } from '../helpers/daemon.js';
 
 // Bad options stop the daemon before any socket opens, with one plain
@@ -38,6 +39,34 @@ test('a missing TLS file stops the start with exit 2', async () => {
     'development material comes from "make certs" (.dev/)\n');
   assert.not.match(result.stdout, /"msg":"listening"/,
     'no listener may open before the check');
+});
+
+test('a key that does not match its certificate stops the start', async () => {
+  const [tls, http] = await freePorts(2);
+  const dev = join(packageRoot(), '.dev');
+  const result = await start([
+    'listeners:',
+    '  - name: secure',
+    '    protocol: tls',
+    `    port: ${tls}`,
+    `    tls: { cert: ${dev}/server.pem, key: ${dev}/collector-key.pem, ` +
+      `ca: ${dev}/ca.pem }`,
+    `http: { port: ${http} }`,
+  ]);
+  assert.is(result.code, 2);
+  assert.match(result.stderr, /^sluice: SLUICE_ERR_TLS_MATERIAL: listeners /);
+  assert.match(result.stderr, /do not make a usable TLS setup: .*key/i);
+});
+
+test('a data_dir that is a file stops the start', async () => {
+  const [tcp, http] = await freePorts(2);
+  const result = await start([
+    'data_dir: /etc/hostname',
+    `listeners: [{ name: plain, protocol: tcp, port: ${tcp} }]`,
+    `http: { port: ${http} }`,
+  ]);
+  assert.is(result.code, 2);
+  assert.match(result.stderr, /^sluice: SLUICE_ERR_CONFIG_INVALID: data_dir: /);
 });
 
 test('an unknown config key stops the start with exit 2', async () => {
