@@ -192,7 +192,7 @@ export class Pipeline {
       .append(row, messageTail(text, length, msg.message));
 
     const counts = this.parsedBy;
-    counts[tenant * 3 + (msg.status === ParseStatus.ok ? 0 : 1)]!++;
+    counts[tenant * 3 + (msg.status === ParseStatus.error ? 1 : 0)]!++;
     if ((flags & RecordFlag.truncated) !== 0) counts[tenant * 3 + 2]!++;
   }
 

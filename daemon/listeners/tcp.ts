@@ -8,7 +8,9 @@ import { GlobalCounter } from '../counters.js';
 import { codes, SluiceError } from '../errors.js';
 import { Transport } from '../../workers/encode/row.js';
 import { addressBytes, newOriginId, type Origin } from '../ring.js';
-import { plainAddress, type Listener, type ListenerContext } from './context.js';
+import {
+  plainAddress, type Listener, type ListenerContext,
+} from './context.js';
 import { StreamConnection } from './stream.js';
 
 /**
@@ -46,10 +48,11 @@ export async function startStreamListener(
     socket.on('close', () => connections.delete(conn));
   };
 
+  const bySource = (socket: Socket): number => config.tenant >= 0 ?
+    config.tenant : ctx.tenants.bySource(plainAddress(socket.remoteAddress));
   const server = tls ?
     tlsServer(config, material ?? readTlsMaterial(config), ctx, accept) :
-    createServer((socket) => accept(socket, config.tenant >= 0 ?
-      config.tenant : ctx.tenants.bySource(plainAddress(socket.remoteAddress))));
+    createServer((socket) => accept(socket, bySource(socket)));
 
   // Beyond the limit Node closes new connections and emits 'drop'.
   server.maxConnections = config.maxConnections;

@@ -26,7 +26,9 @@ export interface EcsEvent {
   sluice: {
     tenant: string;
     listener?: string;
-    parse_status: 'ok' | 'error';
+    parse_status: 'ok' | 'error' | 'partial';
+    /** The raw frame, when it is not valid UTF-8 (see toEcs). */
+    original_base64?: string;
     format: 'rfc5424' | 'rfc3164' | 'unknown';
     truncated?: true;
     incomplete?: true;
@@ -66,6 +68,8 @@ const kTransportTls = 3;
 const kFlagTruncated = 1;
 const kFlagIncomplete = 2;
 const kFormatNames = ['unknown', 'rfc3164', 'rfc5424'] as const;
+const kStatusNames = ['ok', 'error', 'partial'] as const;
+const kReplacement = '\ufffd';
 
 /** Builds the ECS document of row `row` of a block of `tenant`. */
 export function toEcs(b: DecodedBlock, row: number, tenant: string): EcsEvent {
@@ -80,10 +84,11 @@ export function toEcs(b: DecodedBlock, row: number, tenant: string): EcsEvent {
   const message = b.string(ColumnId.message, row);
   if (message !== undefined && message.length > 0) ev.message = message;
 
+  const raw = original.data.subarray(start, start + original.lengths[row]);
+  const text = raw.toString('utf8');
   ev.event = {
     created: new Date(received).toISOString(),
-    original: original.data.toString(
-      'utf8', start, start + original.lengths[row]),
+    original: text,
     hash: b.bytes32(ColumnId.hash).toString(
       'hex', row * kHashBytes, (row + 1) * kHashBytes),
     risk_score: b.u8(ColumnId.riskScore)[row],
@@ -100,6 +105,13 @@ export function toEcs(b: DecodedBlock, row: number, tenant: string): EcsEvent {
 
   addTransport(ev, b.u8(ColumnId.transport)[row]);
   ev.sluice = sluiceFields(b, row, tenant);
+
+  // event.original is text; bytes that are not UTF-8 (Latin-1 senders,
+  // binary junk) come out as U+FFFD there. The exact frame, which
+  // event.hash covers, is then given as well.
+  if (text.includes(kReplacement) && !Buffer.from(text).equals(raw)) {
+    ev.sluice.original_base64 = raw.toString('base64');
+  }
   return ev;
 }
 
@@ -127,7 +139,7 @@ function sluiceFields(
 ): EcsEvent['sluice'] {
   const out: EcsEvent['sluice'] = {
     tenant,
-    parse_status: b.u8(ColumnId.parseStatus)[row] === 0 ? 'ok' : 'error',
+    parse_status: kStatusNames[b.u8(ColumnId.parseStatus)[row]!] ?? 'error',
     format: kFormatNames[b.u8(ColumnId.format)[row]] ?? 'unknown',
   };
 

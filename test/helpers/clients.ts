@@ -56,7 +56,8 @@ export interface SendOptions {
 
 /** Sends each item as one datagram and closes the socket. */
 export function sendUdp(
-  port: number, datagrams: string[], options: SendOptions = {},
+  port: number, datagrams: Array<string | Buffer>,
+  options: SendOptions = {},
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = createSocket('udp4');

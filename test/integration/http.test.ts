@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as assert from 'uvu/assert';
 import { sendTcp, sendUdp } from '../helpers/clients.js';
 import { metric, daemonSuite, uniqueText, type Daemon }
@@ -98,6 +99,36 @@ test('GET /api/v1/events refuses unknown parameters and tenants',
     assert.is(tenant.status, 400);
     assert.is(JSON.parse(tenant.body).error.message,
       'tenant: "nobody" is not a configured tenant');
+  });
+
+test('a frame that is not UTF-8 keeps its exact bytes in base64',
+  async ({ daemon }) => {
+    const text = uniqueText('latin1');
+    const raw = Buffer.concat([
+      Buffer.from(`<13>Dec  4 10:00:00 h1 app: ${text} `),
+      Buffer.from([0xe9, 0xff, 0x41]),
+    ]);
+    await sendUdp(daemon.ports.udp, [raw]);
+    const [event] = await daemon.queryUntil(1, ['--contains', text]);
+
+    assert.is(field(event!, 'sluice.original_base64'), raw.toString('base64'));
+    assert.is(field(event!, 'event.hash'),
+      createHash('sha256').update(raw).digest('hex'));
+    assert.is(field(event!, 'event.original'),
+      `<13>Dec  4 10:00:00 h1 app: ${text} \ufffd\ufffdA`);
+  });
+
+test('an impossible RFC 5424 timestamp is partial, fields kept',
+  async ({ daemon }) => {
+    const text = uniqueText('month13');
+    await sendUdp(daemon.ports.udp,
+      [`<13>1 2026-13-04T10:00:00Z host42 app 7 ID - ${text}`]);
+    const [event] = await daemon.queryUntil(1, ['--contains', text]);
+
+    assert.is(field(event!, 'sluice.parse_status'), 'partial');
+    assert.is(field(event!, 'log.syslog.hostname'), 'host42');
+    assert.is(field(event!, 'log.syslog.msgid'), 'ID');
+    assert.is(field(event!, '@timestamp'), field(event!, 'event.created'));
   });
 
 test.run();

@@ -35,6 +35,11 @@ export const enum ParseStatus {
   ok = 0,
   /** Nothing matched a grammar: kept raw, message = whole frame. */
   error = 1,
+  /**
+   * The grammar matched but a field was malformed (an impossible
+   * timestamp): what parsed is kept, the bad field is absent.
+   */
+  partial = 2,
 }
 
 export function createMessage(): ParsedMessage {

@@ -1,5 +1,5 @@
 import { messageExtent } from './extent.js';
-import { Format, type ParsedMessage } from './message.js';
+import { Format, ParseStatus, type ParsedMessage } from './message.js';
 import { scanStructuredData } from './structured-data.js';
 import { fourDigits, scanIsoTimestamp, timeScan } from './time.js';
 
@@ -10,6 +10,8 @@ const kDigit0 = 0x30;
 const kDigit1 = 0x31;
 const kDigit9 = 0x39;
 const kBom = 0xfeff;
+/** YYYY-MM-DD */
+const kFullDateLength = 10;
 
 /** RFC 5424 6.2.2: VERSION is one non-zero digit and at most two more. */
 const kMaxVersionDigits = 3;
@@ -44,7 +46,8 @@ function skipSpaces(t: string, i: number): number {
  * - a header cut short leaves the missing fields undefined and MSG empty;
  * - malformed STRUCTURED-DATA leaves `structuredData` undefined and
  *   keeps everything from its first byte on as MSG, so nothing is lost.
- * The message status stays ok: the grammar was recognised.
+ * An impossible TIMESTAMP makes the status partial; the other cases
+ * stay ok, as their fields are all there or plainly absent.
  */
 export function parseRfc5424(
   t: string,
@@ -68,16 +71,28 @@ export function parseRfc5424(
   const end = fieldEnd(t, i);
   let timestamp = NaN;
   const nil = end - i === 1 && t.charCodeAt(i) === kMinus;
+  let fieldsAt = end;
   if (!nil) {
     if (fourDigits(t, i) < 0 || t.charCodeAt(i + 4) !== kMinus) return false;
     timestamp = scanIsoTimestamp(t, i, false);
     if (timeScan.end !== end) timestamp = NaN;
+
+    // Some senders put a space where RFC 3339 has "T" (RFC 3339 5.6
+    // allows it in other protocols); then the time is the next word.
+    if (Number.isNaN(timestamp) && end - i === kFullDateLength) {
+      const spaced = scanIsoTimestamp(t, i, true);
+      if (!Number.isNaN(spaced)) {
+        timestamp = spaced;
+        fieldsAt = timeScan.end;
+      }
+    }
+    if (Number.isNaN(timestamp)) out.status = ParseStatus.partial;
   }
 
   out.format = Format.rfc5424;
   out.version = version;
   out.timestamp = timestamp;
-  readFields(t, skipSpaces(t, end), out);
+  readFields(t, skipSpaces(t, fieldsAt), out);
   return true;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 
-import { Format, expected, parse } from './expect.js';
+import { Format, ParseStatus, expected, parse } from './expect.js';
 
 const BOM = '\uFEFF';
 
@@ -116,12 +116,14 @@ test('lenient timestamps: no zone is UTC, +hhmm offsets, 9 digits', () => {
     Date.UTC(2024, 4, 14, 10) + 123.456789);
 });
 
-test('an invalid TIMESTAMP is NaN and the other fields are kept', () => {
+test('an invalid TIMESTAMP is NaN, partial, and the other fields kept', () => {
   for (const stamp of ['2024-02-30T10:00:00Z', '2024-05-14T25:00:00Z',
-    '2024-05-14T10:00Z', '2024-05-14', '2024-05-14T10:00:00+25:00']) {
+    '2024-05-14T10:00Z', '2024-05-14', '2024-05-14T10:00:00+25:00',
+    '2026-13-04T10:00:00Z', '2023-02-29T10:00:00Z']) {
     const text = `<13>1 ${stamp} host app 42 ID7 [a@1 k="v"] msg`;
     assert.equal(parse(text), expected({
       format: Format.rfc5424,
+      status: ParseStatus.partial,
       priority: 13,
       version: 1,
       hostname: 'host',
@@ -132,6 +134,19 @@ test('an invalid TIMESTAMP is NaN and the other fields are kept', () => {
       message: 'msg',
     }), stamp);
   }
+});
+
+test('a space instead of T joins the date and the time', () => {
+  assert.equal(parse('<13>1 2026-12-04 10:00:00Z host42 app - - - x'),
+    expected({
+      format: Format.rfc5424,
+      priority: 13,
+      version: 1,
+      timestamp: Date.UTC(2026, 11, 4, 10),
+      hostname: 'host42',
+      appname: 'app',
+      message: 'x',
+    }));
 });
 
 test('VERSION without a date after it is not RFC 5424', () => {
