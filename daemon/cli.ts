@@ -52,32 +52,8 @@ function parseLimit(value: string): number {
   return n;
 }
 
-interface QueryFlags {
-  tenant: string;
-  from?: number;
-  to?: number;
-  host?: string;
-  app?: string;
-  category?: string;
-  minScore?: number;
-  contains?: string;
-  limit?: number;
-  dataDir: string;
-}
-
-async function runQuery(flags: QueryFlags): Promise<void> {
-  const q: QueryOptions = {
-    dataDir: flags.dataDir,
-    tenant: flags.tenant,
-    from: flags.from,
-    to: flags.to,
-    host: flags.host,
-    app: flags.app,
-    category: flags.category,
-    minScore: flags.minScore,
-    contains: flags.contains,
-    limit: flags.limit,
-  };
+/** commander's parsed flags carry exactly the query's option names. */
+async function runQuery(q: QueryOptions): Promise<void> {
   const events = await queryEvents(q);
 
   for (let i = 0; i < events.length; i += kLinesPerWrite) {

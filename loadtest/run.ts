@@ -22,7 +22,7 @@ import { promisify } from 'node:util';
 import { Command, InvalidArgumentError } from 'commander';
 import { corpusStats, generateCorpus, readCorpusFile } from './corpus.js';
 import {
-  formatResult, frameCorpus, kLoopbackHost, runSender,
+  formatResult, frameCorpus, intOption, kLoopbackHost, runSender,
   type Framing, type SenderResult,
 } from './sender.js';
 
@@ -261,15 +261,6 @@ async function measure(
   return ok;
 }
 
-function intOption(min: number): (text: string) => number {
-  return (text) => {
-    const n = Number(text);
-    if (!Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`expected an integer >= ${min}`);
-    }
-    return n;
-  };
-}
 
 function framingsOption(text: string): Framing[] {
   const list = text.split(',').map((s) => s.trim());

@@ -562,7 +562,8 @@ function formatDropped(dropped: Record<string, number>): string {
   return parts.length === 0 ? '0' : `${total} (${parts.join(', ')})`;
 }
 
-function intOption(min: number): (text: string) => number {
+/** A commander parser for whole-number options of at least `min`. */
+export function intOption(min: number): (text: string) => number {
   return (text) => {
     const n = Number(text);
     if (!Number.isSafeInteger(n) || n < min) {
