@@ -232,9 +232,7 @@ async function run(
     metrics.stop();
     await store.close();
     await pool.destroy();
-    const stored = tenantNames.reduce((n, _, t) =>
-      n + counters.tenant(t, TenantCounter.stored), 0);
-    log.info({ stored }, 'stopped');
+    log.info(totals(counters, tenantNames.length), 'stopped');
     process.exit(0);
   };
   const onSignal = (signal: string): void => {
@@ -257,6 +255,26 @@ async function quiet(listeners: Listener[]): Promise<void> {
     if (wait <= 0 || Date.now() >= deadline) return;
     await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 50)));
   }
+}
+
+/** Whole-run totals for the last log line, as /metrics has closed. */
+function totals(counters: Counters, tenants: number) {
+  const sum = (...which: TenantCounter[]): number => {
+    let n = 0;
+    for (let t = 0; t < tenants; t++) {
+      for (const w of which) n += counters.tenant(t, w);
+    }
+    return n;
+  };
+  const dropped = [GlobalCounter.dropRingFull, GlobalCounter.dropNoTenant,
+    GlobalCounter.dropStorageError, GlobalCounter.dropWorkerError,
+    GlobalCounter.dropEmpty].reduce((n, w) => n + counters.global(w), 0);
+  return {
+    received: sum(TenantCounter.receivedUdp, TenantCounter.receivedTcp,
+      TenantCounter.receivedTls),
+    stored: sum(TenantCounter.stored),
+    dropped,
+  };
 }
 
 function liveThreads(pool: Piscina): Set<number> {
