@@ -34,6 +34,8 @@ $(INSTALL_STAMP): package.json package-lock.json
 	bash scripts/build-deps.sh
 	$(NPM) ci --no-audit --no-fund
 	touch $@
+	@# npm ci has just built the addons: mark them current.
+	mkdir -p build && touch $(ADDON_STAMP)
 
 build: $(BUILD_STAMP) $(ADDON_STAMP)
 
