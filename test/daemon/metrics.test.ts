@@ -55,7 +55,8 @@ test('messages per second over 1 s and 60 s windows', () => {
   assert.is(metrics.rate(0, 60), 200, '600 messages over 3 seconds so far');
 
   const out = lines(metrics.render(gauges));
-  assert.ok(out.has('sluice_messages_per_second{tenant="acme",window="1s"} 300'));
+  assert.ok(out.has(
+    'sluice_messages_per_second{tenant="acme",window="1s"} 300'));
   assert.ok(out.has('sluice_messages_per_second{tenant="",window="60s"} 200'));
 });
 
