@@ -6,8 +6,12 @@ import type { DecodedBlock } from './segment-reader.js';
  * One stored event as an Elastic Common Schema document, nested the way
  * ECS JSON documents are. A field the message did not carry is absent.
  */
+/** The ECS release whose field names and types the events follow. */
+export const kEcsVersion = '8.11.0';
+
 export interface EcsEvent {
   '@timestamp': string;
+  ecs?: { version: string };
   message?: string;
   event: {
     created: string;
@@ -104,6 +108,7 @@ export function toEcs(b: DecodedBlock, row: number, tenant: string): EcsEvent {
   }
 
   addTransport(ev, b.u8(ColumnId.transport)[row]);
+  ev.ecs = { version: kEcsVersion };
   ev.sluice = sluiceFields(b, row, tenant);
 
   // event.original is text; bytes that are not UTF-8 (Latin-1 senders,

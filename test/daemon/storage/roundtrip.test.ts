@@ -67,6 +67,7 @@ test('an RFC 5424 row comes back as this exact ECS document', async (c) => {
       source: { address: '198.51.100.7:40001' },
     },
     network: { transport: 'udp' },
+    ecs: { version: '8.11.0' },
     sluice: {
       tenant: 'acme',
       listener: 'udp-514',
@@ -109,6 +110,7 @@ test('a raw frame without time or header keeps only what it has', async (c) => {
     log: { source: { address: '[2001:db8::5]:40001' } },
     network: { transport: 'tcp' },
     tls: { established: true },
+    ecs: { version: '8.11.0' },
     sluice: {
       tenant: 'acme',
       listener: 'udp-514',
