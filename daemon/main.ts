@@ -22,6 +22,7 @@ import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
 import { createRingBuffer, kDefaultSlots, RingWriter } from './ring.js';
 import { SegmentStore } from './storage/segment-writer.js';
+import type { BlockSink } from './storage/sink.js';
 import { TenantMap } from './tenants.js';
 
 export interface DaemonOptions {
@@ -136,6 +137,9 @@ async function run(
       counters.addGlobal(GlobalCounter.dropStorageError, rows),
   });
 
+  // Every block goes to each sink; more outputs join this list.
+  const sinks: BlockSink[] = [store];
+
   let tasks = 0;
   let taskDone: (() => void) | undefined;
   const store1 = (result: BatchResult): void => {
@@ -145,7 +149,9 @@ async function run(
     }
     for (const b of result.blocks) {
       try {
-        store.append(tenantNames[b.tenant]!, b.hourStartMs, b.block);
+        for (const sink of sinks) {
+          sink.append(tenantNames[b.tenant]!, b.hourStartMs, b.block);
+        }
         counters.addGlobal(GlobalCounter.storedBytes, b.block.length);
       } catch (err) {
         log.error({ err, rows: b.rows }, 'block refused by storage');
@@ -231,7 +237,7 @@ async function run(
 
     ingest.stop();
     metrics.stop();
-    await store.close();
+    await Promise.all(sinks.map((sink) => sink.close()));
     await pool.destroy();
     log.info(totals(counters, tenantNames.length), 'stopped');
     process.exit(0);

@@ -24,6 +24,7 @@ import {
   kTrailerMagic,
 } from '../../workers/encode/format.js';
 import { hourDir, kHourMs, kSegmentSuffix, tenantProblem } from './layout.js';
+import type { BlockSink } from './sink.js';
 
 export interface SegmentStoreOptions {
   dataDir: string;
@@ -129,7 +130,7 @@ class Segment {
  * All I/O is asynchronous, so the event loop that also serves sockets is
  * never blocked; writes to one file are strictly ordered.
  */
-export class SegmentStore {
+export class SegmentStore implements BlockSink {
   private readonly options: ResolvedOptions;
   private readonly segments = new Map<string, Segment>();
   private readonly closing = new Set<Promise<void>>();
