@@ -17,6 +17,7 @@ import type { Listener, ListenerContext } from './listeners/context.js';
 import {
   readTlsMaterial, startStreamListener, type TlsMaterial,
 } from './listeners/tcp.js';
+import { kernelUdpDrops } from './listeners/udp-drops.js';
 import { startUdpListener } from './listeners/udp.js';
 import { createLogger } from './log.js';
 import { Metrics } from './metrics.js';
@@ -183,6 +184,9 @@ async function run(
       await startStreamListener(l, i, ctx, tls.get(l)));
   }
 
+  const udpPorts = new Set(listeners.filter((l) => l.protocol === 'udp')
+    .map((l) => l.port));
+
   ingest.probe();
   const probeTimer = setInterval(() => {
     ingest.probe();
@@ -202,6 +206,8 @@ async function run(
       poolQueue: pool.queueSize,
       ...storageGauges(store),
       connections: listeners.reduce((n, l) => n + l.connections(), 0),
+      udpKernelDrops: udpPorts.size === 0 ? undefined :
+        kernelUdpDrops(udpPorts),
     }),
     events: (params) => searchEvents(params, config, pool, counters),
   }, log);

@@ -14,6 +14,8 @@ export interface Gauges {
   storageWriteErrors: number;
   storageBlocksLost: number;
   connections: number;
+  /** Kernel receive-buffer drops on the UDP sockets; undefined off Linux. */
+  udpKernelDrops: number | undefined;
 }
 
 const kDropReasons: Array<[GlobalCounter, string]> = [
@@ -139,6 +141,12 @@ export class Metrics {
     for (const [which, reason] of kDropReasons) {
       out.push(`sluice_messages_dropped_total{reason="${reason}"} ` +
         c.global(which));
+    }
+    if (g.udpKernelDrops !== undefined) {
+      // Counted by the kernel, read from /proc/net/udp: datagrams that
+      // found the socket's receive buffer full.
+      out.push('sluice_messages_dropped_total{reason="udp_receive_buffer"} ' +
+        g.udpKernelDrops);
     }
 
     out.push('# HELP sluice_connections_refused_total Connections closed ' +

@@ -9,6 +9,7 @@ const gauges: Gauges = {
   ringUsedBytes: 1024, ringCapacityBytes: 4096, batchesInFlight: 1,
   poolUtilization: 0.25, poolThreads: 2, poolQueue: 0, openSegments: 3,
   storageWriteErrors: 0, storageBlocksLost: 0, connections: 5,
+  udpKernelDrops: 4,
 };
 
 function lines(text: string): Set<string> {
@@ -31,6 +32,7 @@ test('counters from shared memory, per tenant and by reason', () => {
     'sluice_messages_stored_total{tenant="globex"} 2',
     'sluice_messages_dropped_total{reason="ring_full"} 7',
     'sluice_messages_dropped_total{reason="no_tenant"} 0',
+    'sluice_messages_dropped_total{reason="udp_receive_buffer"} 4',
     'sluice_connections_refused_total{reason="max_connections"} 1',
     'sluice_ring_fill_ratio 0.25',
     'sluice_pool_utilization 0.25',
