@@ -219,10 +219,12 @@ export function resolveConfig(
 
   const storage = { ...kDefaults.storage, ...o.storage };
   const pipeline = { ...kDefaults.pipeline, ...o.pipeline };
+  const maxMessageBytes = o.max_message_bytes ?? kDefaults.max_message_bytes;
+  checkRingFits(maxMessageBytes, pipeline.ring_bytes);
   return {
     dataDir: o.data_dir === undefined ?
       resolve(defaultsBase, kDefaults.data_dir) : resolve(base, o.data_dir),
-    maxMessageBytes: o.max_message_bytes ?? kDefaults.max_message_bytes,
+    maxMessageBytes,
     logLevel: o.log_level ?? kDefaults.log_level,
     listeners,
     http,
@@ -251,6 +253,21 @@ function unique(names: string[], key: string): void {
     }
     seen.add(name);
   }
+}
+
+/** A ring record's header; see daemon/ring.ts. */
+const kRecordHeaderBytes = 72;
+/** Share of the ring one batch may take, hence the largest record. */
+const kRingShare = 8;
+
+/** A frame the ring cannot hold would stall its connection forever. */
+function checkRingFits(maxMessageBytes: number, ringBytes: number): void {
+  const most = Math.floor(ringBytes / kRingShare) - kRecordHeaderBytes;
+  if (maxMessageBytes <= most) return;
+  throw new SluiceError(codes.configInvalid, `max_message_bytes: ` +
+    `${maxMessageBytes} does not fit pipeline.ring_bytes ${ringBytes}: at ` +
+    `most ring_bytes / ${kRingShare} - ${kRecordHeaderBytes} = ${most}; ` +
+    'raise pipeline.ring_bytes or lower max_message_bytes');
 }
 
 const kWildcards = new Set(['0.0.0.0', '::', '']);

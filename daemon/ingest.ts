@@ -6,6 +6,7 @@ import { RecordFlag, RingWriter, type Origin } from './ring.js';
 export type Dispatch = () => void;
 
 const kTransports = 4;
+const kEmpty = Buffer.alloc(0);
 const kProbeOrigin: Origin = {
   tenant: 0, listener: 0, transport: 0, address: Buffer.alloc(0), port: 0,
   id: 0,
@@ -24,6 +25,8 @@ export class Ingest {
   private readonly waiters = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
   private backlog = 0;
+  /** Pool tasks started, to match against batches sealed. */
+  private announced = 0;
 
   constructor(
     private readonly ring: RingWriter,
@@ -76,13 +79,19 @@ export class Ingest {
 
   /** A health probe goes through the ring like a message, then is skipped. */
   probe(): void {
-    const empty = Buffer.alloc(0);
-    this.ring.write(kProbeOrigin, empty, 0, 0, Date.now(), RecordFlag.probe);
+    const sealed = this.ring.write(kProbeOrigin, kEmpty, 0, 0, Date.now(),
+      RecordFlag.probe);
+    if (sealed > 0) this.announce(sealed);
   }
 
-  /** Seals the open batch now, whatever its size. */
+  /**
+   * Seals the open batch now, whatever its size, and makes sure every
+   * sealed batch has had its pool task: one without would wait forever.
+   */
   flush(): void {
     if (this.ring.pendingCount > 0 && this.ring.seal()) this.announce(1);
+    const unannounced = (this.ring.sealedCount - this.announced) | 0;
+    if (unannounced > 0) this.announce(unannounced);
     this.publish();
   }
 
@@ -136,6 +145,7 @@ export class Ingest {
 
   private announce(n: number): void {
     this.publish();
+    this.announced = (this.announced + n) | 0;
     for (let i = 0; i < n; i++) this.dispatch();
   }
 

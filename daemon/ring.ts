@@ -118,6 +118,16 @@ function copy(
   else dst.set(src.subarray(start, end), at);
 }
 
+function countMessages(view: DataView, start: number, end: number): number {
+  let n = 0;
+  for (let at = start; at < end;) {
+    const length = view.getInt32(at + kOffFrameBytes, true);
+    if ((view.getUint8(at + kOffFlags) & RecordFlag.probe) === 0) n++;
+    at += align8(kRecordHeaderBytes + length);
+  }
+  return n;
+}
+
 function align8(n: number): number {
   return (n + 7) & ~7;
 }
@@ -171,6 +181,11 @@ export class RingWriter {
     if (this.batchesInFlight === 0 && this.openCount === 0) return 0;
     if (this.head > this.tail) return this.head - this.tail;
     return this.capacity - this.tail + this.head;
+  }
+
+  /** Batches sealed since the start (wrapping int32). */
+  get sealedCount(): number {
+    return this.sealed;
   }
 
   /** Batches sealed and not yet reclaimed (queued or in work). */
@@ -319,7 +334,8 @@ export class RingWriter {
 
       if (Atomics.compareExchange(s, base + kSlotState, word,
         SlotState.done) === word) {
-        lost += s[base + kSlotCount]!;
+        lost += countMessages(this.view, s[base + kSlotStart]!,
+          s[base + kSlotEnd]!);
       }
     }
     return lost;
@@ -395,6 +411,11 @@ export class RingReader {
   /** Hands the batch's space back to the producer. */
   done(batch: ClaimedBatch): void {
     Atomics.store(this.slotView, batch.slot * 4 + kSlotState, SlotState.done);
+  }
+
+  /** Records in `[start, end)` that are messages, not health probes. */
+  messagesIn(start: number, end: number): number {
+    return countMessages(this.view, start, end);
   }
 
   /** Offset of the record after the one at `at`. */

@@ -4,7 +4,8 @@ import {
 } from '../daemon/counters.js';
 import {
   kOffAddress, kOffAddressLength, kOffFlags, kOffFrameBytes, kOffListener,
-  kOffOriginId, kOffPeerPort, kOffReceived, kOffTenant, kOffTransport, kRecordHeaderBytes,
+  kOffOriginId, kOffPeerPort, kOffReceived, kOffTenant, kOffTransport,
+  kRecordHeaderBytes,
   RecordFlag, RingReader, type ClaimedBatch,
 } from '../daemon/ring.js';
 import { Classifier, type Classification } from './classify/engine.js';
@@ -44,6 +45,9 @@ export interface BatchResult {
 }
 
 const kHourMs = 3_600_000;
+/** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z. */
+const kMinTime = -62_167_219_200_000;
+const kEndTime = 253_402_300_800_000;
 /** Hour indexes fit in 32 bits for any year a device could claim. */
 const kTenantKey = 2 ** 32;
 const kHourBias = 2 ** 31;
@@ -81,7 +85,8 @@ export class Pipeline {
     this.parsedBy = new Float64Array(setup.tenants.length * 3);
     this.row = {
       received: 0, original: new Uint8Array(0), hash: new Uint8Array(0),
-      parsed: this.message, sourceAddress: '', sourcePort: 0, transport: Transport.udp,
+      parsed: this.message, sourceAddress: '', sourcePort: 0,
+      transport: Transport.udp,
       listener: '', category: '', eventType: '', riskScore: 0, flags: 0,
     };
   }
@@ -94,7 +99,10 @@ export class Pipeline {
     try {
       return this.process(batch);
     } catch (err) {
-      this.counters.addGlobal(GlobalCounter.dropWorkerError, batch.count);
+      this.counters.addGlobal(GlobalCounter.dropWorkerError,
+        this.reader.messagesIn(batch.start, batch.end));
+      // Counts gathered for rows that were not stored are not published.
+      this.parsedBy.fill(0);
       for (const b of this.builders.values()) b.reset();
       this.currentKey = -1;
       const e = err as { code?: string; message?: string };
@@ -187,6 +195,12 @@ export class Pipeline {
     row.riskScore = this.verdict.riskScore;
     row.flags = flags & (RecordFlag.truncated | RecordFlag.incomplete);
 
+    // Segment folders name years 0000-9999 (RFC 5424 6.2.3 allows no
+    // other); an offset that pushes a time past them loses that time.
+    if (msg.timestamp < kMinTime || msg.timestamp >= kEndTime) {
+      msg.timestamp = NaN;
+      msg.status = ParseStatus.partial;
+    }
     const time = Number.isNaN(msg.timestamp) ? received : msg.timestamp;
     this.builderFor(tenant, Math.floor(time / kHourMs))
       .append(row, messageTail(text, length, msg.message));

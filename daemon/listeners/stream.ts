@@ -13,6 +13,9 @@ export class StreamConnection {
   private readonly decoder: FrameDecoder;
   private blocked = false;
   private ended = false;
+  /** The daemon is stopping: read what Node holds, never resume flow. */
+  private stopping = false;
+  private readonly onSettle: Array<() => void> = [];
   /** Receive time of the last read, for the quiet check at shutdown. */
   lastInputMs = 0;
   private endFlags = 0;
@@ -46,24 +49,43 @@ export class StreamConnection {
     return !this.blocked;
   }
 
+  /** Runs `fn` once nothing is held back waiting for ring space. */
+  whenSettled(fn: () => void): void {
+    if (this.blocked) this.onSettle.push(fn);
+    else fn();
+  }
+
   /**
    * Stops reading. Bytes Node already took from the kernel sit in the
-   * stream's buffer: they count as read, so they still go in.
+   * stream's buffer: they count as read, so they still go in, pulled
+   * with read() from now on. The 'data' listener goes, since read()
+   * also emits 'data', and the socket never flows again: flowing with
+   * no listener would throw those bytes away.
    */
   pause(): void {
+    this.stopping = true;
     this.socket.pause();
     this.socket.removeAllListeners('data');
-    let chunk: Buffer | null;
-    while (!this.blocked && (chunk = this.socket.read() as Buffer | null)) {
-      this.onData(chunk);
-    }
+    this.readHeld();
   }
 
   /** The daemon stops: keep a partial frame, flagged, then close. */
   finish(): void {
-    if (!this.ended) this.decoder.end(RecordFlag.incomplete);
+    this.readHeld();
+    if (!this.ended && !this.decoder.end(RecordFlag.incomplete)) {
+      // Only if the ring is still full after the drain: count the loss.
+      this.ctx.counters.addGlobal(GlobalCounter.dropRingFull, 1);
+    }
     this.ended = true;
     this.socket.destroy();
+  }
+
+  private readHeld(): void {
+    let chunk: Buffer | null;
+    while (!this.blocked && !this.ended &&
+        (chunk = this.socket.read() as Buffer | null)) {
+      this.onData(chunk);
+    }
   }
 
   private onData(chunk: Buffer): void {
@@ -92,6 +114,10 @@ export class StreamConnection {
       return;
     }
     this.blocked = false;
-    if (!this.ended) this.socket.resume();
+    if (this.stopping) this.readHeld();
+    else if (!this.ended) this.socket.resume();
+    if (!this.blocked) {
+      for (const fn of this.onSettle.splice(0)) fn();
+    }
   };
 }

@@ -45,7 +45,10 @@ export async function startStreamListener(
     };
     const conn = new StreamConnection(socket, origin, ctx);
     connections.add(conn);
-    socket.on('close', () => connections.delete(conn));
+    // A connection reset while held back still owns frames: it leaves
+    // the set, which shutdown waits on, only once they are in the ring.
+    socket.on('close', () =>
+      conn.whenSettled(() => connections.delete(conn)));
   };
 
   const bySource = (socket: Socket): number => config.tenant >= 0 ?

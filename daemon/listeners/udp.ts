@@ -7,7 +7,9 @@ import { Transport } from '../../workers/encode/row.js';
 import {
   addressBytes, newOriginId, RecordFlag, type Origin,
 } from '../ring.js';
-import { plainAddress, type Listener, type ListenerContext } from './context.js';
+import {
+  plainAddress, type Listener, type ListenerContext,
+} from './context.js';
 import { trimEnd } from './framing.js';
 
 interface Source {

@@ -82,6 +82,15 @@ test('two listeners on one port are refused before binding', () => {
   assert.is(ok.listeners.length, 3, 'UDP and TCP, or two hosts, may share');
 });
 
+test('a message size the ring cannot hold is refused', () => {
+  rejects({ max_message_bytes: 1048576, pipeline: { ring_bytes: 1048576 } },
+    'max_message_bytes: 1048576 does not fit pipeline.ring_bytes 1048576: ' +
+    'at most ring_bytes / 8 - 72 = 131000; raise pipeline.ring_bytes or ' +
+    'lower max_message_bytes');
+  assert.is(resolveConfig({ max_message_bytes: 131000,
+    pipeline: { ring_bytes: 1048576 } }, '/').maxMessageBytes, 131000);
+});
+
 test('keys that do not fit the listener or tenant are refused', () => {
   rejects({ listeners: [{ name: 't', protocol: 'tcp', port: 1,
     receive_buffer_bytes: 1048576 }] }, 'listeners.0.receive_buffer_bytes:' +

@@ -110,4 +110,17 @@ test('a frame that makes a stage throw is kept raw, the batch goes on', () => {
   }
 });
 
+test('a time an offset pushes before year 0000 is dropped, not the row',
+  () => {
+    const d = store([
+      Buffer.from('<13>1 0000-01-01T00:00:00+01:00 h app - - - early'),
+      Buffer.from('<13>1 9999-12-31T23:59:59-01:00 h app - - - late'),
+    ]);
+    assert.is(d.rowCount, 2);
+    assert.equal([...d.f64(ColumnId.eventTime)], [NaN, NaN]);
+    assert.equal([...d.u8(ColumnId.parseStatus)], [2, 2]);
+    assert.equal([0, 1].map((i) => d.string(ColumnId.message, i)),
+      ['early', 'late']);
+  });
+
 test.run();

@@ -10,9 +10,16 @@ import type { Origin } from '../../../daemon/ring.js';
 class FakeSocket extends EventEmitter {
   paused = false;
   destroyed = false;
+  /** What Node would hand out through read(), as a paused stream. */
+  held: Buffer[] = [];
   pause(): this { this.paused = true; return this; }
   resume(): this { this.paused = false; return this; }
-  read(): null { return null; }
+  read(): Buffer | null {
+    const chunk = this.held.shift() ?? null;
+    // Like Node: read() also emits 'data' for what it returns.
+    if (chunk !== null) this.emit('data', chunk);
+    return chunk;
+  }
   destroy(): this { this.destroyed = true; return this; }
 }
 
@@ -35,8 +42,8 @@ function connection(room: { frames: number }) {
     },
   } as unknown as ListenerContext;
   const origin = {} as Origin;
-  new StreamConnection(socket as unknown as Socket, origin, ctx);
-  return { socket, frames, wake: () => wake?.() };
+  const conn = new StreamConnection(socket as unknown as Socket, origin, ctx);
+  return { socket, frames, conn, wake: () => wake?.() };
 }
 
 test('a reset keeps the partial frame, flagged incomplete', () => {
@@ -78,5 +85,38 @@ test('a reset while paused still hands the rest in once there is room',
     wake();
     assert.equal(frames, [['<13>a', 0], ['<13>cut', 2]]);
   });
+
+test('stopping while held back: what Node read still goes in, once',
+  () => {
+    const room = { frames: 1 };
+    const { socket, frames, conn, wake } = connection(room);
+    socket.emit('data', Buffer.from('<13>a\n<13>b\n'));
+    assert.ok(conn.blockedNow);
+
+    conn.pause();
+    socket.held.push(Buffer.from('<13>c\n<13>d'));
+    room.frames = 10;
+    wake();
+    assert.ok(socket.paused, 'never flows again without a listener');
+    assert.not.ok(conn.blockedNow);
+
+    conn.finish();
+    assert.equal(frames, [['<13>a', 0], ['<13>b', 0], ['<13>c', 0],
+      ['<13>d', 2]]);
+    assert.ok(socket.destroyed);
+  });
+
+test('a reset connection settles only after its held frames are in', () => {
+  const room = { frames: 0 };
+  const { socket, conn, wake } = connection(room);
+  socket.emit('data', Buffer.from('<13>a\n'));
+  let settled = false;
+  socket.emit('close');
+  conn.whenSettled(() => { settled = true; });
+  assert.not.ok(settled);
+  room.frames = 1;
+  wake();
+  assert.ok(settled);
+});
 
 test.run();
