@@ -47,6 +47,8 @@ export const kSlotCount = 3;
 
 export const enum SlotState { free = 0, sealed = 1, claimed = 2, done = 3 }
 const kStateMask = 0xff;
+/** Far longer than the two stores between a claim and its mark take. */
+const kUnmarkedClaimMs = 5000;
 const kClaimantShift = 8;
 
 export const kOffFrameBytes = 0;
@@ -145,6 +147,8 @@ export class RingWriter {
 
   private head = 0;
   private tail = 0;
+  /** Batches first seen claimed but unmarked, by batch number: see orphaned. */
+  private readonly unmarked = new Map<number, number>();
   private openStart = 0;
   private openCount = 0;
   private openSince = 0;
@@ -307,6 +311,7 @@ export class RingWriter {
       if (Atomics.load(s, base + kSlotState) !== SlotState.done) break;
 
       Atomics.store(s, base + kSlotState, SlotState.free);
+      this.unmarked.delete(this.released);
       this.released = (this.released + 1) | 0;
       Atomics.store(this.control, kReleasedIndex, this.released);
       n++;
@@ -323,22 +328,45 @@ export class RingWriter {
    * space forever and stall the ring behind them. Marks them done and
    * returns how many records they held, to be counted as lost.
    */
-  abandonClaims(alive: ReadonlySet<number>): number {
+  abandonClaims(alive: ReadonlySet<number>, now = Date.now()): number {
     const s = this.slotView;
+    const claimed = Atomics.load(this.control, kClaimedIndex);
     let lost = 0;
     for (let i = 0; i < this.batchesInFlight; i++) {
-      const base = (((this.released + i) >>> 0) % this.slots) * 4;
+      const batch = (this.released + i) | 0;
+      const base = ((batch >>> 0) % this.slots) * 4;
       const word = Atomics.load(s, base + kSlotState);
-      if ((word & kStateMask) !== SlotState.claimed) continue;
-      if (alive.has(word >>> kClaimantShift)) continue;
+      if (!this.orphaned(batch, word, claimed, alive, now)) continue;
 
       if (Atomics.compareExchange(s, base + kSlotState, word,
         SlotState.done) === word) {
         lost += countMessages(this.view, s[base + kSlotStart]!,
           s[base + kSlotEnd]!);
+        this.unmarked.delete(batch);
       }
     }
     return lost;
+  }
+
+  /**
+   * Claimed by a thread that is gone; or counted as claimed but still
+   * marked sealed for longer than kUnmarkedClaimMs, which happens only
+   * when a worker died between its compare-and-swap and its next store.
+   */
+  private orphaned(
+    batch: number, word: number, claimed: number,
+    alive: ReadonlySet<number>, now: number,
+  ): boolean {
+    const state = word & kStateMask;
+    if (state === SlotState.claimed) {
+      return !alive.has(word >>> kClaimantShift);
+    }
+    if (state !== SlotState.sealed || ((claimed - batch) | 0) <= 0) {
+      return false;
+    }
+    const since = this.unmarked.get(batch);
+    if (since === undefined) this.unmarked.set(batch, now);
+    return since !== undefined && now - since >= kUnmarkedClaimMs;
   }
 
   private oldestStart(): number {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  createRingBuffer, kOffFlags, kOffFrameBytes, kOffPeerPort,
+  createRingBuffer, kClaimedIndex, kOffFlags, kOffFrameBytes, kOffPeerPort,
   kOffReceived, kOffTenant, kRecordHeaderBytes, RingReader, RingWriter,
   type Origin,
 } from '../../daemon/ring.js';
@@ -139,6 +139,25 @@ test('a batch claimed by a dead thread is freed and its records counted',
     assert.is(writer.reclaim(), 1);
     assert.is(first.count, 2);
     assert.is(writer.batchesInFlight, 1, 'the unclaimed batch stays');
+  });
+
+test('a claim whose thread died before marking it is freed after a grace',
+  () => {
+    const sab = createRingBuffer({ dataBytes: 8192, slots });
+    const writer = new RingWriter(sab, slots, 1, 8192);
+    const msg = Buffer.from('<13>x');
+    writer.write(origin, msg, 0, msg.length, 1, 0);
+    writer.write(origin, msg, 0, msg.length, 2, 0);
+
+    // A worker won the compare-and-swap for batch 0, then died.
+    Atomics.add(new Int32Array(sab, 0, 16), kClaimedIndex, 1);
+    const alive = new Set([1]);
+    assert.is(writer.abandonClaims(alive, 1000), 0, 'first seen');
+    assert.is(writer.abandonClaims(alive, 5999), 0, 'within the grace');
+    assert.is(writer.abandonClaims(alive, 6000), 1);
+    assert.is(writer.reclaim(), 1);
+    assert.is(writer.abandonClaims(alive, 99_999), 0,
+      'the unclaimed batch is never taken');
   });
 
 test.run();
