@@ -5,6 +5,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { codes, SluiceError } from './errors.js';
 import { schemaPath } from './paths.js';
+import { kRecordHeaderBytes } from './ring.js';
 
 /** The configuration as a user writes it (YAML or JSON, snake_case). */
 export interface Options {
@@ -255,8 +256,6 @@ function unique(names: string[], key: string): void {
   }
 }
 
-/** A ring record's header; see daemon/ring.ts. */
-const kRecordHeaderBytes = 72;
 /** Share of the ring one batch may take, hence the largest record. */
 const kRingShare = 8;
 

@@ -40,6 +40,15 @@ export const enum GlobalCounter {
 }
 export const kGlobalCounters = 14;
 
+/** Counted message drops and the `reason` label /metrics gives each. */
+export const dropReasons: ReadonlyArray<readonly [GlobalCounter, string]> = [
+  [GlobalCounter.dropRingFull, 'ring_full'],
+  [GlobalCounter.dropNoTenant, 'no_tenant'],
+  [GlobalCounter.dropStorageError, 'storage_error'],
+  [GlobalCounter.dropWorkerError, 'worker_error'],
+  [GlobalCounter.dropEmpty, 'empty'],
+];
+
 export function createCounterBuffer(tenants: number): SharedArrayBuffer {
   const n = tenants * kTenantCounters + kGlobalCounters;
   return new SharedArrayBuffer(n * BigInt64Array.BYTES_PER_ELEMENT);
@@ -64,6 +73,13 @@ export class Counters {
   tenant(tenant: number, which: TenantCounter): number {
     return Number(
       Atomics.load(this.values, tenant * kTenantCounters + which));
+  }
+
+  /** Messages of `tenant` accepted into the ring, all transports. */
+  received(tenant: number): number {
+    return this.tenant(tenant, TenantCounter.receivedUdp) +
+      this.tenant(tenant, TenantCounter.receivedTcp) +
+      this.tenant(tenant, TenantCounter.receivedTls);
   }
 
   addGlobal(which: GlobalCounter, n: number): void {

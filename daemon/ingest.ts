@@ -48,11 +48,15 @@ export class Ingest {
     this.timer = undefined;
   }
 
-  /** Copies one frame in; false when the ring is full. */
+  /**
+   * Copies one frame in; false when the ring is full. `received` is the
+   * time its bytes were read: one clock read serves a whole socket read.
+   */
   accept(
     origin: Origin, buf: Buffer, start: number, end: number, flags: number,
+    received = Date.now(),
   ): boolean {
-    const sealed = this.ring.write(origin, buf, start, end, Date.now(), flags);
+    const sealed = this.ring.write(origin, buf, start, end, received, flags);
     if (sealed < 0) {
       this.backlog++;
       return false;

@@ -7,7 +7,7 @@ import {
   loadConfig, type ResolvedConfig, type ResolvedListener,
 } from './config.js';
 import {
-  Counters, createCounterBuffer, GlobalCounter, TenantCounter,
+  Counters, createCounterBuffer, dropReasons, GlobalCounter, TenantCounter,
 } from './counters.js';
 import { codes, SluiceError } from './errors.js';
 import { searchEvents } from './http/events.js';
@@ -272,22 +272,14 @@ async function quiet(listeners: Listener[]): Promise<void> {
 
 /** Whole-run totals for the last log line, as /metrics has closed. */
 function totals(counters: Counters, tenants: number) {
-  const sum = (...which: TenantCounter[]): number => {
-    let n = 0;
-    for (let t = 0; t < tenants; t++) {
-      for (const w of which) n += counters.tenant(t, w);
-    }
-    return n;
-  };
-  const dropped = [GlobalCounter.dropRingFull, GlobalCounter.dropNoTenant,
-    GlobalCounter.dropStorageError, GlobalCounter.dropWorkerError,
-    GlobalCounter.dropEmpty].reduce((n, w) => n + counters.global(w), 0);
-  return {
-    received: sum(TenantCounter.receivedUdp, TenantCounter.receivedTcp,
-      TenantCounter.receivedTls),
-    stored: sum(TenantCounter.stored),
-    dropped,
-  };
+  let received = 0;
+  let stored = 0;
+  for (let t = 0; t < tenants; t++) {
+    received += counters.received(t);
+    stored += counters.tenant(t, TenantCounter.stored);
+  }
+  const dropped = dropReasons.reduce((n, [w]) => n + counters.global(w), 0);
+  return { received, stored, dropped };
 }
 
 function liveThreads(pool: Piscina): Set<number> {

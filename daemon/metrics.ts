@@ -1,4 +1,6 @@
-import { Counters, GlobalCounter, TenantCounter } from './counters.js';
+import {
+  Counters, dropReasons, GlobalCounter, TenantCounter,
+} from './counters.js';
 
 /** Seconds of history kept for the rate windows. */
 const kWindowSeconds = 60;
@@ -18,13 +20,6 @@ export interface Gauges {
   udpKernelDrops: number | undefined;
 }
 
-const kDropReasons: Array<[GlobalCounter, string]> = [
-  [GlobalCounter.dropRingFull, 'ring_full'],
-  [GlobalCounter.dropNoTenant, 'no_tenant'],
-  [GlobalCounter.dropStorageError, 'storage_error'],
-  [GlobalCounter.dropWorkerError, 'worker_error'],
-  [GlobalCounter.dropEmpty, 'empty'],
-];
 
 /**
  * Samples the shared counters once a second to derive messages per second
@@ -57,16 +52,9 @@ export class Metrics {
   private sample(): void {
     const row = (this.samples % (kWindowSeconds + 1)) * this.tenants.length;
     for (let t = 0; t < this.tenants.length; t++) {
-      this.history[row + t] = this.received(t);
+      this.history[row + t] = this.counters.received(t);
     }
     this.samples++;
-  }
-
-  private received(t: number): number {
-    const c = this.counters;
-    return c.tenant(t, TenantCounter.receivedUdp) +
-      c.tenant(t, TenantCounter.receivedTcp) +
-      c.tenant(t, TenantCounter.receivedTls);
   }
 
   /** Messages per second of tenant `t` over the last `seconds`. */
@@ -138,7 +126,7 @@ export class Metrics {
 
     out.push('# HELP sluice_messages_dropped_total Messages not stored, ' +
       'by reason.', '# TYPE sluice_messages_dropped_total counter');
-    for (const [which, reason] of kDropReasons) {
+    for (const [which, reason] of dropReasons) {
       out.push(`sluice_messages_dropped_total{reason="${reason}"} ` +
         c.global(which));
     }

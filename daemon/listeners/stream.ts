@@ -26,8 +26,8 @@ export class StreamConnection {
     private readonly ctx: ListenerContext,
   ) {
     this.decoder = new FrameDecoder(ctx.maxMessageBytes,
-      (buf, start, end, flags) =>
-        ctx.ingest.accept(origin, buf, start, end, flags));
+      (buf, start, end, flags) => ctx.ingest.accept(origin, buf, start, end,
+        flags, this.lastInputMs));
 
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('end', () => this.onEnd(0));

@@ -1,3 +1,5 @@
+import { RowFlag, Transport } from '../../workers/encode/row.js';
+import { formatNames, statusNames } from '../../workers/parse/message.js';
 import { parseStructuredData } from '../../workers/parse/structured-data.js';
 import { ColumnId, kHashBytes } from '../../workers/encode/format.js';
 import type { DecodedBlock } from './segment-reader.js';
@@ -66,13 +68,6 @@ export const severityNames = [
 ] as const;
 
 const kMaxPriority = 191;
-const kTransportUdp = 1;
-const kTransportTcp = 2;
-const kTransportTls = 3;
-const kFlagTruncated = 1;
-const kFlagIncomplete = 2;
-const kFormatNames = ['unknown', 'rfc3164', 'rfc5424'] as const;
-const kStatusNames = ['ok', 'error', 'partial'] as const;
 const kReplacement = '\ufffd';
 
 /** Builds the ECS document of row `row` of a block of `tenant`. */
@@ -129,9 +124,9 @@ function addCategory(ev: EcsEvent, b: DecodedBlock, row: number): void {
 }
 
 function addTransport(ev: EcsEvent, transport: number): void {
-  if (transport === kTransportUdp) ev.network = { transport: 'udp' };
-  else if (transport === kTransportTcp) ev.network = { transport: 'tcp' };
-  else if (transport === kTransportTls) {
+  if (transport === Transport.udp) ev.network = { transport: 'udp' };
+  else if (transport === Transport.tcp) ev.network = { transport: 'tcp' };
+  else if (transport === Transport.tls) {
     ev.network = { transport: 'tcp' };
     ev.tls = { established: true };
   }
@@ -144,16 +139,16 @@ function sluiceFields(
 ): EcsEvent['sluice'] {
   const out: EcsEvent['sluice'] = {
     tenant,
-    parse_status: kStatusNames[b.u8(ColumnId.parseStatus)[row]!] ?? 'error',
-    format: kFormatNames[b.u8(ColumnId.format)[row]] ?? 'unknown',
+    parse_status: statusNames[b.u8(ColumnId.parseStatus)[row]!] ?? 'error',
+    format: formatNames[b.u8(ColumnId.format)[row]!] ?? 'unknown',
   };
 
   const listener = b.string(ColumnId.listener, row);
   if (listener) out.listener = listener;
 
   const flags = b.u8(ColumnId.flags)[row];
-  if ((flags & kFlagTruncated) !== 0) out.truncated = true;
-  if ((flags & kFlagIncomplete) !== 0) out.incomplete = true;
+  if ((flags & RowFlag.truncated) !== 0) out.truncated = true;
+  if ((flags & RowFlag.incomplete) !== 0) out.incomplete = true;
   return out;
 }
 

@@ -233,7 +233,7 @@ export class BlockBuilder {
     this.parseStatus[i] = p.status;
     this.format[i] = p.format;
     this.flags[i] = row.flags;
-    this.hash.set(row.hash.subarray(0, kHashBytes), i * kHashBytes);
+    this.hash.set(row.hash, i * kHashBytes);
 
     this.original.bytes(i, row.original);
     if (messageTail >= 0) this.message.suffix(i, messageTail);

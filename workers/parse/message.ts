@@ -42,6 +42,10 @@ export const enum ParseStatus {
   partial = 2,
 }
 
+/** Names of `Format` and `ParseStatus` values, as stored events show them. */
+export const formatNames = ['unknown', 'rfc3164', 'rfc5424'] as const;
+export const statusNames = ['ok', 'error', 'partial'] as const;
+
 export function createMessage(): ParsedMessage {
   return {
     format: Format.unknown,

@@ -177,6 +177,21 @@ function numericOffset(t: string, i: number): number {
 }
 
 /**
+ * `hh:mm:ss` with an optional `.frac` or `,frac` at `i`, in ms of the
+ * day; `timeScan.end` is left just past it. NaN when it is not a time.
+ */
+function clockMs(t: string, i: number): number {
+  const ms = timeOfDayMs(t, i);
+  if (Number.isNaN(ms)) return NaN;
+
+  const at = timeScan.end;
+  const mark = t.charCodeAt(at);
+  if (mark !== kDot && mark !== kComma) return ms;
+  const frac = fractionMs(t, at + 1);
+  return Number.isNaN(frac) ? NaN : ms + frac;
+}
+
+/**
  * RFC 3339 (RFC 5424 6.2.3) date-time at `start`:
  * `YYYY-MM-DDThh:mm:ss[.frac](Z|+hh:mm)`. Lenient on purpose where real
  * senders differ: `t`/`z` in lower case (RFC 3339 5.6 allows them), a
@@ -202,20 +217,10 @@ export function scanIsoTimestamp(
     (allowSpace && sep === kSpace);
   if (!sepOk) return NaN;
 
-  let ms = timeOfDayMs(t, start + 11);
+  const ms = clockMs(t, start + 11);
   if (Number.isNaN(ms)) return NaN;
-  ms += daysFromCivil(year, month, day) * kMsPerDay;
-
-  let i = timeScan.end;
-  const mark = t.charCodeAt(i);
-  if (mark === kDot || mark === kComma) {
-    const frac = fractionMs(t, i + 1);
-    if (Number.isNaN(frac)) return NaN;
-    ms += frac;
-    i = timeScan.end;
-  }
-
-  return applyIsoZone(t, i, ms);
+  return applyIsoZone(t, timeScan.end,
+    ms + daysFromCivil(year, month, day) * kMsPerDay);
 }
 
 function applyIsoZone(t: string, i: number, ms: number): number {
@@ -432,17 +437,9 @@ function scanBsdTime(
   day: number,
   receivedMs: number,
 ): number {
-  let ms = timeOfDayMs(t, i);
+  const ms = clockMs(t, i);
   if (Number.isNaN(ms)) return NaN;
   i = timeScan.end;
-
-  const mark = t.charCodeAt(i);
-  if (mark === kDot || mark === kComma) {
-    const frac = fractionMs(t, i + 1);
-    if (Number.isNaN(frac)) return NaN;
-    ms += frac;
-    i = timeScan.end;
-  }
 
   // Zone and year are optional words after the time: ` CST 1987`.
   let offset = 0;
