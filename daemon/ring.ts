@@ -108,10 +108,6 @@ export function createRingBuffer(options: RingOptions): SharedArrayBuffer {
   return new SharedArrayBuffer(kControlBytes + slots * kSlotBytes + data);
 }
 
-export function slotCount(sab: SharedArrayBuffer, dataBytes: number): number {
-  return (sab.byteLength - kControlBytes - (dataBytes & ~7)) / kSlotBytes;
-}
-
 /** Buffer#copy is one native call; subarray + set allocates a view. */
 function copy(
   src: Uint8Array, dst: Buffer, at: number, start: number, end: number,

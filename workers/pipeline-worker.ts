@@ -1,4 +1,5 @@
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { toErrorData } from '../daemon/errors.js';
 import { queryEvents, type QueryOptions } from '../daemon/storage/query.js';
 import { Pipeline, type BatchResult, type PipelineSetup } from './pipeline.js';
 
@@ -28,9 +29,6 @@ export async function query(q: QueryOptions): Promise<string> {
   try {
     return JSON.stringify({ events: await queryEvents(q) });
   } catch (err) {
-    const e = err as { code?: string; message?: string };
-    return JSON.stringify({
-      error: { code: e.code ?? 'SLUICE_ERR_WORKER', message: e.message },
-    });
+    return JSON.stringify({ error: toErrorData(err) });
   }
 }

@@ -1,4 +1,5 @@
 import { threadId } from 'node:worker_threads';
+import { toErrorData, type ErrorData } from '../daemon/errors.js';
 import {
   Counters, GlobalCounter, TenantCounter,
 } from '../daemon/counters.js';
@@ -41,7 +42,7 @@ export interface BatchResult {
   blocks: BlockOut[];
   messages: number;
   /** Set when the batch failed as a whole; its messages are counted lost. */
-  error?: { code: string; message: string };
+  error?: ErrorData;
 }
 
 const kHourMs = 3_600_000;
@@ -105,15 +106,7 @@ export class Pipeline {
       this.parsedBy.fill(0);
       for (const b of this.builders.values()) b.reset();
       this.currentKey = -1;
-      const e = err as { code?: string; message?: string };
-      return {
-        blocks: [],
-        messages: 0,
-        error: {
-          code: e.code ?? 'SLUICE_ERR_WORKER',
-          message: String(e.message ?? err),
-        },
-      };
+      return { blocks: [], messages: 0, error: toErrorData(err) };
     } finally {
       this.reader.done(batch);
     }

@@ -30,8 +30,6 @@ export const enum Transport {
   tls = 3,
 }
 
-export const transportNames = ['', 'udp', 'tcp', 'tls'] as const;
-
 export const enum RowFlag {
   /** The frame was longer than the size limit and was cut. */
   truncated = 1,
